@@ -1,0 +1,43 @@
+import { CacheModule } from '@nestjs/cache-manager';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { LoggerModule } from 'nestjs-pino';
+import { Clock } from './common/clock';
+import { loggerOptions } from './common/logging';
+import { ProblemDetailsFilter } from './common/problem-details.filter';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { HoldsModule } from './holds/holds.module';
+import { OrdersModule } from './orders/orders.module';
+import { PaymentsModule } from './payments/payments.module';
+import { ProductsModule } from './products/products.module';
+
+export interface AppOverrides {
+  /** Replaces the system clock (tests move time instead of sleeping). */
+  clock?: Clock;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, overrides: AppOverrides = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config, overrides.clock),
+        LoggerModule.forRoot(loggerOptions(config)),
+        DatabaseModule.forRoot(config),
+        CacheModule.register({ isGlobal: true, ttl: config.cacheTtlSeconds * 1000 }),
+        ScheduleModule.forRoot(),
+        ProductsModule,
+        HoldsModule,
+        OrdersModule,
+        PaymentsModule,
+        HealthModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+    };
+  }
+}

@@ -1,0 +1,44 @@
+import { UnsupportedMediaTypeException } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import { AppModule, AppOverrides } from './app.module';
+import { strictValidationPipe } from './common/validation';
+import { AppConfig } from './config/app-config';
+
+/** The contract's body limit: 16 KiB; larger bodies get 413. */
+export const BODY_LIMIT_BYTES = 16 * 1024;
+
+/** Builds the application (not listening yet): used by main.ts and by the tests alike. */
+export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: () => randomUUID(),
+    // Lets in-flight requests finish on close, while idle keep-alive sockets are closed at once.
+    forceCloseConnections: 'idle',
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides), adapter, {
+    bufferLogs: true,
+    rawBody: true,
+  });
+  app.useLogger(app.get(Logger));
+  requireJsonBodies(app);
+  app.setGlobalPrefix('api', { exclude: ['health', 'health/ready', 'metrics'] });
+  app.useGlobalPipes(strictValidationPipe());
+  app.enableShutdownHooks();
+  return app;
+}
+
+/** Bodies are JSON only: a form or any other media type is refused with 415 before parsing. */
+function requireJsonBodies(app: NestFastifyApplication): void {
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', async (request) => {
+      const type = request.headers['content-type'];
+      if (type !== undefined && !/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) {
+        throw new UnsupportedMediaTypeException('The content type is not supported; send application/json.');
+      }
+    });
+}

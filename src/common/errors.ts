@@ -1,0 +1,115 @@
+// Domain errors: what a use case refuses, with a stable code. The services throw them; one
+// exception filter (problem-details.filter.ts) turns them into RFC 9457 responses.
+
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  abstract readonly status: number;
+  abstract readonly title: string;
+  /** Extension members added to the problem document. */
+  readonly extensions: Record<string, unknown> = {};
+  /** Response headers that go with the problem (Retry-After, say). */
+  readonly headers: Record<string, string> = {};
+
+  constructor(detail: string) {
+    super(detail);
+    this.name = new.target.name;
+  }
+}
+
+export class ProductNotFoundError extends DomainError {
+  readonly code = 'product-not-found';
+  readonly status = 404;
+  readonly title = 'Product not found';
+  constructor(productId: number) {
+    super(`No product has id ${productId}.`);
+  }
+}
+
+export class InsufficientStockError extends DomainError {
+  readonly code = 'insufficient-stock';
+  readonly status = 409;
+  readonly title = 'Not enough stock available';
+  constructor(productId: number, requested: number, available: number) {
+    super(`Product ${productId} has ${available} unit(s) available; ${requested} requested.`);
+    Object.assign(this.extensions, { product_id: productId, requested, available });
+  }
+}
+
+export class HoldNotFoundError extends DomainError {
+  readonly code = 'hold-not-found';
+  readonly status = 404;
+  readonly title = 'Hold not found';
+  constructor(holdId: string) {
+    super(`No hold has id ${clip(holdId)}.`);
+  }
+}
+
+export class HoldExpiredError extends DomainError {
+  readonly code = 'hold-expired';
+  readonly status = 410;
+  readonly title = 'Hold expired';
+  constructor(holdId: string) {
+    super(`Hold ${holdId} has expired; its units are back on sale.`);
+  }
+}
+
+export class HoldReleasedError extends DomainError {
+  readonly code = 'hold-released';
+  readonly status = 409;
+  readonly title = 'Hold released';
+  constructor(holdId: string) {
+    super(`Hold ${holdId} was released and cannot become an order.`);
+  }
+}
+
+export class HoldConvertedError extends DomainError {
+  readonly code = 'hold-converted';
+  readonly status = 409;
+  readonly title = 'Hold already converted';
+  constructor(holdId: string) {
+    super(`Hold ${holdId} has become an order and cannot be released.`);
+  }
+}
+
+export class OrderNotFoundError extends DomainError {
+  readonly code = 'order-not-found';
+  readonly status = 404;
+  readonly title = 'Order not found';
+  constructor(orderId: string) {
+    super(`No order has id ${clip(orderId)}.`);
+  }
+}
+
+
+/** The body, query or path failed validation; `errors` maps each field to its messages. */
+export class RequestValidationError extends DomainError {
+  readonly code = 'validation-failed';
+  readonly status = 400;
+  readonly title = 'Invalid request';
+  constructor(errors: Record<string, string[]>, detail = 'The request has invalid fields.') {
+    super(detail);
+    Object.assign(this.extensions, { errors });
+  }
+}
+
+/** A rule on a field that depends on configuration (so it cannot live in the DTO's decorators). */
+export class InvalidFieldError extends RequestValidationError {
+  constructor(field: string, message: string) {
+    super({ [field]: [message] });
+  }
+}
+
+/** Client-supplied ids are echoed back in details, but never at any length. */
+function clip(id: string): string {
+  return id.length > 64 ? `${id.slice(0, 64)}...` : id;
+}
+
+export class DatabaseUnavailableError extends DomainError {
+  readonly code = 'service-unavailable';
+  readonly status = 503;
+  readonly title = 'Service unavailable';
+  constructor() {
+    super('The database is unavailable; retry shortly.');
+    this.headers['retry-after'] = '5';
+  }
+}

@@ -1,0 +1,127 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { PinoLogger } from 'nestjs-pino';
+import { isConnectionError } from '../database/mysql-errors';
+import { DatabaseUnavailableError, DomainError } from './errors';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+const TYPE_BASE = 'urn:flash-sale:problem:';
+
+export interface ProblemDocument {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  [extension: string]: unknown;
+}
+
+/**
+ * The one place where an error becomes an HTTP answer: RFC 9457 problem+json, with a stable
+ * `code`. Nothing from an unexpected error (message, stack, SQL) leaves the server: the client
+ * gets a correlation id, and the log gets the rest, once.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  constructor(private readonly logger: PinoLogger) {
+    logger.setContext(ProblemDetailsFilter.name);
+  }
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const { problem, headers } = this.toProblem(exception, request);
+    if (reply.sent) return;
+    void reply
+      .status(problem.status)
+      .headers({ ...headers, 'content-type': PROBLEM_CONTENT_TYPE })
+      .send(problem);
+  }
+
+  private toProblem(
+    exception: unknown,
+    request: FastifyRequest,
+  ): { problem: ProblemDocument; headers: Record<string, string> } {
+    if (exception instanceof DomainError) {
+      return {
+        problem: {
+          type: TYPE_BASE + exception.code,
+          title: exception.title,
+          status: exception.status,
+          detail: exception.message,
+          code: exception.code,
+          ...exception.extensions,
+        },
+        headers: exception.headers,
+      };
+    }
+    if (exception instanceof HttpException) {
+      return { problem: fromHttpException(exception), headers: {} };
+    }
+    const frameworkStatus = (exception as { statusCode?: number })?.statusCode;
+    if (typeof frameworkStatus === 'number' && frameworkStatus >= 400 && frameworkStatus < 500) {
+      // Fastify's own refusals: malformed JSON, body over the limit, unsupported media type.
+      return { problem: fromFrameworkError(exception as Error, frameworkStatus), headers: {} };
+    }
+    if (isConnectionError(exception)) {
+      this.logger.error({ err: exception, request_id: request.id }, 'database unavailable');
+      return this.toProblem(new DatabaseUnavailableError(), request);
+    }
+    this.logger.error({ err: exception, request_id: request.id }, 'unhandled error');
+    return {
+      problem: {
+        ...generic(500, 'internal-error', 'Internal server error', 'An unexpected error occurred.'),
+        correlation_id: request.id,
+      },
+      headers: {},
+    };
+  }
+}
+
+function generic(status: number, code: string, title: string, detail: string): ProblemDocument {
+  return { type: TYPE_BASE + code, title, status, detail, code };
+}
+
+const CODES: Record<number, string> = {
+  400: 'bad-request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  406: 'not-acceptable',
+  409: 'conflict',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  422: 'unprocessable-content',
+  429: 'too-many-requests',
+  503: 'service-unavailable',
+};
+
+function fromHttpException(exception: HttpException): ProblemDocument {
+  const status = exception.getStatus();
+  const response = exception.getResponse();
+  const body = typeof response === 'object' && response !== null ? (response as Record<string, unknown>) : {};
+  const message = Array.isArray(body.message) ? body.message.join('; ') : body.message;
+  const title = (typeof body.error === 'string' && body.error) || HttpStatus[status] || 'Error';
+  const detail =
+    status >= 500 ? 'An unexpected error occurred.' : String(message ?? exception.message ?? title);
+  return generic(status, CODES[status] ?? `http-${status}`, humanize(title), detail);
+}
+
+function fromFrameworkError(error: Error, status: number): ProblemDocument {
+  const code = (error as { code?: string }).code;
+  const details: Record<string, string> = {
+    FST_ERR_CTP_INVALID_JSON_BODY: 'The body is not valid JSON.',
+    FST_ERR_CTP_EMPTY_JSON_BODY: 'The body is empty; a JSON object was expected.',
+    FST_ERR_CTP_BODY_TOO_LARGE: 'The body is larger than the limit.',
+    FST_ERR_CTP_INVALID_MEDIA_TYPE: 'The content type is not supported; send application/json.',
+    FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The Content-Length header does not match the body.',
+  };
+  const detail = (code && details[code]) || (status === 400 ? 'The request is malformed.' : 'The request was refused.');
+  return generic(status, CODES[status] ?? `http-${status}`, humanize(HttpStatus[status] ?? 'Error'), detail);
+}
+
+function humanize(text: string): string {
+  const words = text.replace(/_/g, ' ').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

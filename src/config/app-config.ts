@@ -1,0 +1,116 @@
+// The service's whole configuration, read from the environment once at boot and validated there:
+// nothing else in the code reads process.env.
+
+export interface DatabaseConfig {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  /** The URL as given, with the password masked: safe to log. */
+  display: string;
+}
+
+export interface AppConfig {
+  nodeEnv: string;
+  port: number;
+  database: DatabaseConfig;
+  redisUrl: string | null;
+  holdTtlSeconds: number;
+  holdSweepIntervalSeconds: number;
+  cacheTtlSeconds: number;
+  maxQtyPerHold: number;
+  webhookSecret: string | null;
+  logLevel: string;
+  rateLimitPerMinute: number;
+  /** Pool size of the database connection pool. */
+  dbPoolSize: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Until the embedded SQLite default exists, an unset DATABASE_URL means a local MySQL. */
+export const DEFAULT_DATABASE_URL = 'mysql://root@127.0.0.1:3306/flash_sale';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const read = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    if (!/^-?\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+    const value = Number(raw);
+    if (value < min || value > max) {
+      throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+    }
+    return value;
+  };
+
+  const nodeEnv = read('NODE_ENV') ?? 'development';
+  const webhookSecret = read('WEBHOOK_SECRET') ?? null;
+
+  const logLevel = (read('LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+
+  const redisUrl = read('REDIS_URL') ?? null;
+  if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl)) {
+    throw new ConfigError('REDIS_URL', 'must start with redis:// or rediss://');
+  }
+
+  return {
+    nodeEnv,
+    port: integer('PORT', 3000, 0, 65535),
+    database: parseDatabaseUrl(read('DATABASE_URL') ?? DEFAULT_DATABASE_URL),
+    redisUrl,
+    holdTtlSeconds: integer('HOLD_TTL_SECONDS', 120, 1, 24 * 3600),
+    holdSweepIntervalSeconds: integer('HOLD_SWEEP_INTERVAL_SECONDS', 5, 1, 3600),
+    cacheTtlSeconds: integer('CACHE_TTL_SECONDS', 5, 0, 3600),
+    maxQtyPerHold: integer('MAX_QTY_PER_HOLD', 10, 1, 1_000_000),
+    webhookSecret,
+    logLevel,
+    rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
+    dbPoolSize: integer('DB_POOL_SIZE', 20, 1, 1000),
+  };
+}
+
+export function parseDatabaseUrl(raw: string): DatabaseConfig {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'is not a valid URL (expected mysql://user:pass@host:3306/db)');
+  }
+  if (url.protocol !== 'mysql:' && url.protocol !== 'mariadb:') {
+    throw new ConfigError('DATABASE_URL', `must use mysql:// (got ${url.protocol}//)`);
+  }
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!/^[A-Za-z0-9_]{1,64}$/.test(database)) {
+    throw new ConfigError('DATABASE_URL', 'must name a database of letters, digits and _ (mysql://host/db)');
+  }
+  const masked = new URL(url.toString());
+  if (masked.password) masked.password = '***';
+  return {
+    host: url.hostname || '127.0.0.1',
+    port: url.port ? Number(url.port) : 3306,
+    user: decodeURIComponent(url.username || 'root'),
+    password: decodeURIComponent(url.password),
+    database,
+    display: masked.toString(),
+  };
+}

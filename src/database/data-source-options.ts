@@ -1,0 +1,45 @@
+import { DataSourceOptions } from 'typeorm';
+import { DatabaseConfig } from '../config/app-config';
+import { Hold } from '../holds/hold.entity';
+import { Order } from '../orders/order.entity';
+import { WebhookLog } from '../payments/webhook-log.entity';
+import { Product } from '../products/product.entity';
+import { CreateSchema1764050000000 } from './migrations/1764050000000-create-schema';
+
+export const ENTITIES = [Product, Hold, Order, WebhookLog];
+export const MIGRATIONS = [CreateSchema1764050000000];
+
+/** Connect and acquire time limits, so a database outage becomes an error, not a hang. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+export function dataSourceOptions(db: DatabaseConfig, poolSize = 20): DataSourceOptions {
+  return {
+    type: 'mysql',
+    connectorPackage: 'mysql2',
+    host: db.host,
+    port: db.port,
+    username: db.user,
+    password: db.password,
+    database: db.database,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    // Never: the schema changes only through reviewed migrations.
+    synchronize: false,
+    migrationsRun: false,
+    // Every DATETIME is UTC, whatever the server's or the process's zone.
+    timezone: 'Z',
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    poolSize,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    acquireTimeout: CONNECT_TIMEOUT_MS,
+    extra: {
+      maxIdle: poolSize,
+      idleTimeout: 60_000,
+      enableKeepAlive: true,
+      queueLimit: 0,
+    },
+    logging: false,
+  };
+}

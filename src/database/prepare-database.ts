@@ -1,0 +1,39 @@
+import { createConnection } from 'mysql2/promise';
+import { DataSource } from 'typeorm';
+import { DatabaseConfig } from '../config/app-config';
+import { dataSourceOptions } from './data-source-options';
+
+/**
+ * Creates the database if it is missing and brings its schema up to date. Several instances may
+ * start at once, so the migrations run under a named server lock: one migrates, the others wait
+ * and then find nothing left to do.
+ */
+export async function prepareDatabase(db: DatabaseConfig): Promise<void> {
+  const admin = await createConnection({
+    host: db.host,
+    port: db.port,
+    user: db.user,
+    password: db.password,
+    connectTimeout: 5_000,
+  });
+  const lockName = `${db.database}.migrations`;
+  try {
+    await admin.query(
+      `CREATE DATABASE IF NOT EXISTS \`${db.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
+    const [rows] = await admin.query('SELECT GET_LOCK(?, 60) AS locked', [lockName]);
+    if ((rows as Array<{ locked: number }>)[0]?.locked !== 1) {
+      throw new Error('timed out waiting for another instance to finish the migrations');
+    }
+    const dataSource = new DataSource(dataSourceOptions(db, 2));
+    await dataSource.initialize();
+    try {
+      await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await dataSource.destroy();
+    }
+  } finally {
+    await admin.query('SELECT RELEASE_LOCK(?)', [lockName]).catch(() => undefined);
+    await admin.end();
+  }
+}

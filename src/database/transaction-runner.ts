@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { PinoLogger } from 'nestjs-pino';
+import { DataSource, EntityManager } from 'typeorm';
+import { isRetryableLockError } from './mysql-errors';
+
+const MAX_ATTEMPTS = 5;
+const BASE_BACKOFF_MS = 5;
+
+/**
+ * Runs one use case in one transaction. A deadlock or a lock-wait timeout rolls the whole
+ * transaction back, so it is safe to run it again: that retry lives here and nowhere else.
+ */
+@Injectable()
+export class TransactionRunner {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext(TransactionRunner.name);
+  }
+
+  async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction(work);
+      } catch (error) {
+        if (!isRetryableLockError(error) || attempt >= MAX_ATTEMPTS) throw error;
+        this.logger.warn(
+          { event: 'stock_contention', reason: (error as { code?: string }).code, attempt },
+          'transaction hit a lock conflict; retrying',
+        );
+        // Full jitter, growing with each attempt, so the colliding transactions spread out.
+        await sleep(Math.random() * BASE_BACKOFF_MS * 2 ** attempt);
+      }
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

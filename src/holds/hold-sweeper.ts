@@ -1,0 +1,86 @@
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { PinoLogger } from 'nestjs-pino';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { TransactionRunner } from '../database/transaction-runner';
+import { ProductCache } from '../products/product-cache';
+import { ProductsRepository } from '../products/products.repository';
+import { HoldsRepository } from './holds.repository';
+
+/** Products looked at per sweep; the rest wait for the next tick. */
+const PRODUCTS_PER_SWEEP = 200;
+
+export interface SweepResult {
+  expired: number;
+  products: number[];
+  skipped: number[];
+}
+
+/**
+ * Puts expired holds back on sale every HOLD_SWEEP_INTERVAL_SECONDS. Safe with any number of
+ * instances: each product is swept under its row lock, taken with SKIP LOCKED, so a product that
+ * another instance (or a hold batch, which expires overdue holds itself) is working on is simply
+ * left for the next tick instead of queued behind.
+ */
+@Injectable()
+export class HoldSweeper implements OnModuleInit, OnApplicationShutdown {
+  private running: Promise<SweepResult> | null = null;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly scheduler: SchedulerRegistry,
+    private readonly tx: TransactionRunner,
+    private readonly holds: HoldsRepository,
+    private readonly products: ProductsRepository,
+    private readonly cache: ProductCache,
+    private readonly clock: Clock,
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext(HoldSweeper.name);
+  }
+
+  onModuleInit(): void {
+    const timer = setInterval(() => {
+      this.claimExpired().catch((err) => this.logger.error({ err }, 'hold sweep failed'));
+    }, this.config.holdSweepIntervalSeconds * 1000);
+    timer.unref();
+    this.scheduler.addInterval('hold-sweep', timer);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One sweep; a sweep already under way in this process is joined rather than doubled. */
+  claimExpired(): Promise<SweepResult> {
+    this.running ??= this.sweep().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async sweep(): Promise<SweepResult> {
+    const now = this.clock.now();
+    const candidates = await this.holds.productsWithOverdueHolds(now, PRODUCTS_PER_SWEEP);
+    const result: SweepResult = { expired: 0, products: [], skipped: [] };
+    for (const productId of candidates) {
+      const expired = await this.tx.run(async (manager) => {
+        if (!(await this.products.tryLock(manager, productId))) return null;
+        const freed = await this.holds.expireOverdue(manager, productId, now);
+        await this.products.addReserved(manager, productId, -freed.units);
+        return freed.count;
+      });
+      if (expired === null) {
+        result.skipped.push(productId);
+      } else if (expired > 0) {
+        result.expired += expired;
+        result.products.push(productId);
+      }
+    }
+    if (result.products.length > 0) {
+      await this.cache.invalidate(...result.products);
+      this.logger.info({ event: 'holds_expired', count: result.expired, products: result.products });
+    }
+    return result;
+  }
+}

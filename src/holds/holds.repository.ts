@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { isWellFormedId } from '../common/ids';
+import { Hold, HoldStatus } from './hold.entity';
+
+export interface NewHold {
+  id: string;
+  productId: number;
+  qty: number;
+  expiresAt: Date;
+}
+
+/** Every query on `holds`. */
+@Injectable()
+export class HoldsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** An id that is not a well-formed UUID names no hold: answered without a query. */
+  async findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<Hold | null> {
+    if (!isWellFormedId(id)) return null;
+    return manager.getRepository(Hold).findOneBy({ id });
+  }
+
+  /** Re-reads a hold under lock; call after the product lock (the fixed lock order). */
+  lockById(manager: EntityManager, id: string): Promise<Hold | null> {
+    return manager
+      .getRepository(Hold)
+      .createQueryBuilder('h')
+      .where('h.id = :id', { id })
+      .setLock('pessimistic_write')
+      .getOne();
+  }
+
+  /** All granted holds of a batch in one statement. */
+  async insertMany(manager: EntityManager, holds: NewHold[]): Promise<void> {
+    if (holds.length === 0) return;
+    const placeholders = holds.map(() => "(?, ?, ?, 'active', ?)").join(', ');
+    const values = holds.flatMap((h) => [h.id, h.productId, h.qty, h.expiresAt]);
+    await manager.query(
+      `INSERT INTO holds (id, product_id, qty, status, expires_at) VALUES ${placeholders}`,
+      values,
+    );
+  }
+
+  async setStatus(manager: EntityManager, id: string, status: HoldStatus): Promise<void> {
+    await manager.query('UPDATE holds SET status = ? WHERE id = ?', [status, id]);
+  }
+
+  /**
+   * Marks the product's active holds that are past their expiry as expired; returns how many
+   * there were and how many units they held. Runs under the product lock, so each overdue hold is expired exactly once.
+   */
+  async expireOverdue(
+    manager: EntityManager,
+    productId: number,
+    now: Date,
+    limit = 10_000,
+  ): Promise<{ count: number; units: number }> {
+    const overdue: Array<{ id: string; qty: number }> = await manager.query(
+      `SELECT id, qty FROM holds
+        WHERE product_id = ? AND status = 'active' AND expires_at <= ?
+        ORDER BY expires_at LIMIT ? FOR UPDATE`,
+      [productId, now, limit],
+    );
+    if (overdue.length === 0) return { count: 0, units: 0 };
+    await manager.query(`UPDATE holds SET status = 'expired' WHERE id IN (${overdue.map(() => '?').join(', ')})`, [
+      ...overdue.map((h) => h.id),
+    ]);
+    return { count: overdue.length, units: overdue.reduce((sum, h) => sum + Number(h.qty), 0) };
+  }
+
+  /** Products that have overdue active holds: the sweep's work list. */
+  async productsWithOverdueHolds(now: Date, limit: number): Promise<number[]> {
+    const rows: Array<{ product_id: number }> = await this.dataSource.query(
+      `SELECT DISTINCT product_id FROM holds WHERE status = 'active' AND expires_at <= ? LIMIT ?`,
+      [now, limit],
+    );
+    return rows.map((r) => Number(r.product_id));
+  }
+}

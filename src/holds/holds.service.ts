@@ -1,0 +1,144 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import { EntityManager } from 'typeorm';
+import { Clock } from '../common/clock';
+import {
+  HoldConvertedError,
+  HoldNotFoundError,
+  InsufficientStockError,
+  InvalidFieldError,
+  ProductNotFoundError,
+} from '../common/errors';
+import { newId } from '../common/ids';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { TransactionRunner } from '../database/transaction-runner';
+import { ProductCache } from '../products/product-cache';
+import { ProductsRepository } from '../products/products.repository';
+import { Hold } from './hold.entity';
+import { HoldResponse, toHoldResponse } from './hold.response';
+import { HoldsRepository, NewHold } from './holds.repository';
+
+/** What became of one hold request in a grant. */
+export type GrantOutcome =
+  | { kind: 'granted'; hold: NewHold }
+  | { kind: 'insufficient'; available: number }
+  | { kind: 'unknown-product' };
+
+@Injectable()
+export class HoldsService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tx: TransactionRunner,
+    private readonly holds: HoldsRepository,
+    private readonly products: ProductsRepository,
+    private readonly cache: ProductCache,
+    private readonly clock: Clock,
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext(HoldsService.name);
+  }
+
+  async reserve(productId: number, qty: number): Promise<HoldResponse> {
+    if (qty > this.config.maxQtyPerHold) {
+      throw new InvalidFieldError('qty', `qty must not be greater than ${this.config.maxQtyPerHold}`);
+    }
+    const [outcome] = await this.grant(productId, [qty]);
+    switch (outcome.kind) {
+      case 'granted':
+        return toHoldResponse({ ...outcome.hold, status: 'active' } as Hold, this.clock.now());
+      case 'insufficient':
+        throw new InsufficientStockError(productId, qty, outcome.available);
+      case 'unknown-product':
+        throw new ProductNotFoundError(productId);
+    }
+  }
+
+  /**
+   * Decides a batch of hold requests for one product in one transaction: lock the product row,
+   * expire its overdue holds (so they never block anyone), grant in arrival order while units
+   * remain, insert the granted holds in one statement and move `reserved` once. Nothing is
+   * answered before the commit.
+   */
+  async grant(productId: number, qtys: number[]): Promise<GrantOutcome[]> {
+    const now = this.clock.now();
+    const expiresAt = new Date(now.getTime() + this.config.holdTtlSeconds * 1000);
+
+    const { outcomes, expired } = await this.tx.run(async (manager) => {
+      const product = await this.products.lockForUpdate(manager, productId);
+      if (!product) {
+        return { outcomes: qtys.map((): GrantOutcome => ({ kind: 'unknown-product' })), expired: 0 };
+      }
+      const freed = await this.holds.expireOverdue(manager, productId, now);
+      let available = product.stock - product.reserved + freed.units;
+      const granted: NewHold[] = [];
+      const decided = qtys.map((qty): GrantOutcome => {
+        if (qty > available) return { kind: 'insufficient', available };
+        available -= qty;
+        const hold = { id: newId(), productId, qty, expiresAt };
+        granted.push(hold);
+        return { kind: 'granted', hold };
+      });
+      await this.holds.insertMany(manager, granted);
+      await this.products.addReserved(
+        manager,
+        productId,
+        granted.reduce((sum, h) => sum + h.qty, 0) - freed.units,
+      );
+      return { outcomes: decided, expired: freed.count };
+    });
+
+    const grantedAny = outcomes.some((o) => o.kind === 'granted');
+    if (grantedAny || expired > 0) await this.cache.invalidate(productId);
+    if (expired > 0) this.logger.info({ event: 'holds_expired', count: expired, products: [productId] });
+    for (const [i, outcome] of outcomes.entries()) {
+      if (outcome.kind === 'granted') {
+        const { id, qty } = outcome.hold;
+        this.logger.info({ event: 'hold_created', hold_id: id, product_id: productId, qty });
+      } else if (outcome.kind === 'insufficient') {
+        this.logger.info({
+          event: 'stock_contention',
+          reason: 'insufficient_stock',
+          product_id: productId,
+          requested: qtys[i],
+          available: outcome.available,
+        });
+      }
+    }
+    return outcomes;
+  }
+
+  async get(id: string): Promise<HoldResponse> {
+    const hold = await this.holds.findById(id);
+    if (!hold) throw new HoldNotFoundError(id);
+    return toHoldResponse(hold, this.clock.now());
+  }
+
+  /**
+   * Gives a hold's units back at once. Releasing twice is harmless; a converted hold belongs to
+   * its order and cannot be released.
+   */
+  async release(id: string): Promise<HoldResponse> {
+    const now = this.clock.now();
+    const { hold, releasedNow } = await this.tx.run(async (manager) => {
+      const found = await this.holds.findById(id, manager);
+      if (!found) throw new HoldNotFoundError(id);
+      await this.products.lockForUpdate(manager, found.productId);
+      const locked = (await this.holds.lockById(manager, id)) as Hold;
+      if (locked.status === 'converted') throw new HoldConvertedError(id);
+      if (locked.status !== 'active') return { hold: locked, releasedNow: false };
+      await this.releaseLocked(manager, locked);
+      return { hold: { ...locked, status: 'released' } as Hold, releasedNow: true };
+    });
+    if (releasedNow) {
+      await this.cache.invalidate(hold.productId);
+      this.logger.info({ event: 'hold_released', hold_id: id, product_id: hold.productId, qty: hold.qty });
+    }
+    return toHoldResponse(hold, now);
+  }
+
+  private async releaseLocked(manager: EntityManager, hold: Hold): Promise<void> {
+    await this.holds.setStatus(manager, hold.id, 'released');
+    await this.products.addReserved(manager, hold.productId, -hold.qty);
+  }
+}

@@ -1,0 +1,31 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+export type OrderStatus = 'pending' | 'paid' | 'failed';
+
+@Entity('orders')
+export class Order {
+  @PrimaryColumn({ type: 'char', length: 36 })
+  id: string;
+
+  /** Unique: one hold makes at most one order, and the database is what promises it. */
+  @Column({ name: 'hold_id', type: 'char', length: 36, unique: true })
+  holdId: string;
+
+  @Column({ name: 'product_id', unsigned: true })
+  productId: number;
+
+  @Column({ unsigned: true })
+  qty: number;
+
+  @Column({ type: 'decimal', precision: 14, scale: 2 })
+  amount: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: OrderStatus;
+
+  @CreateDateColumn({ name: 'created_at', precision: 3 })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', precision: 3 })
+  updatedAt: Date;
+}

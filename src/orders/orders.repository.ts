@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { isWellFormedId } from '../common/ids';
+import { Order, OrderStatus } from './order.entity';
+
+/** Every query on `orders`. */
+@Injectable()
+export class OrdersRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** An id that is not a well-formed UUID names no order: answered without a query. */
+  async findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<Order | null> {
+    if (!isWellFormedId(id)) return null;
+    return manager.getRepository(Order).findOneBy({ id });
+  }
+
+  findByHoldId(manager: EntityManager, holdId: string): Promise<Order | null> {
+    return manager.getRepository(Order).findOneBy({ holdId });
+  }
+
+  /** Re-reads an order under lock; call after the product lock (the fixed lock order). */
+  lockById(manager: EntityManager, id: string): Promise<Order | null> {
+    return manager
+      .getRepository(Order)
+      .createQueryBuilder('o')
+      .where('o.id = :id', { id })
+      .setLock('pessimistic_write')
+      .getOne();
+  }
+
+  async insert(manager: EntityManager, order: Omit<Order, 'createdAt' | 'updatedAt'> & { createdAt: Date }): Promise<void> {
+    await manager.query(
+      `INSERT INTO orders (id, hold_id, product_id, qty, amount, status, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [order.id, order.holdId, order.productId, order.qty, order.amount, order.status, order.createdAt, order.createdAt],
+    );
+  }
+
+  /** Moves a pending order to its final status; a final order is never changed again. */
+  async finalize(manager: EntityManager, id: string, status: Exclude<OrderStatus, 'pending'>): Promise<boolean> {
+    const result = await manager.query("UPDATE orders SET status = ? WHERE id = ? AND status = 'pending'", [status, id]);
+    return (result as { affectedRows: number }).affectedRows === 1;
+  }
+}

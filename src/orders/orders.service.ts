@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import { Clock } from '../common/clock';
+import {
+  DomainError,
+  HoldExpiredError,
+  HoldNotFoundError,
+  HoldReleasedError,
+  OrderNotFoundError,
+} from '../common/errors';
+import { newId } from '../common/ids';
+import { multiplyMoney } from '../common/money';
+import { TransactionRunner } from '../database/transaction-runner';
+import { Hold } from '../holds/hold.entity';
+import { HoldsRepository } from '../holds/holds.repository';
+import { ProductCache } from '../products/product-cache';
+import { ProductsRepository } from '../products/products.repository';
+import { Order } from './order.entity';
+import { OrderResponse, toOrderResponse } from './order.response';
+import { OrdersRepository } from './orders.repository';
+
+export interface ConvertResult {
+  order: OrderResponse;
+  /** False when the hold had already become this order: the same answer, nothing done again. */
+  created: boolean;
+}
+
+type Conversion =
+  | { kind: 'created'; order: Order }
+  | { kind: 'existing'; order: Order }
+  | { kind: 'refused'; error: DomainError; expiredHold?: Hold };
+
+@Injectable()
+export class OrdersService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly orders: OrdersRepository,
+    private readonly holds: HoldsRepository,
+    private readonly products: ProductsRepository,
+    private readonly cache: ProductCache,
+    private readonly clock: Clock,
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext(OrdersService.name);
+  }
+
+  /**
+   * Turns an active hold into an order: in one transaction the units leave `stock`, stop counting
+   * in `reserved`, and the hold is marked converted. One hold makes at most one order.
+   */
+  async convertToOrder(holdId: string): Promise<ConvertResult> {
+    const now = this.clock.now();
+    const outcome = await this.tx.run(async (manager): Promise<Conversion> => {
+      const found = await this.holds.findById(holdId, manager);
+      if (!found) return { kind: 'refused', error: new HoldNotFoundError(holdId) };
+      if (found.status === 'converted') return this.existingOrder(manager, holdId);
+
+      const product = await this.products.lockForUpdate(manager, found.productId);
+      const hold = (await this.holds.lockById(manager, holdId)) as Hold;
+      switch (hold.status) {
+        case 'converted':
+          return this.existingOrder(manager, holdId);
+        case 'released':
+          return { kind: 'refused', error: new HoldReleasedError(holdId) };
+        case 'expired':
+          return { kind: 'refused', error: new HoldExpiredError(holdId) };
+      }
+      if (hold.expiresAt.getTime() <= now.getTime()) {
+        // Overdue but not yet swept: expire it here and now (committed), then answer 410.
+        await this.holds.setStatus(manager, holdId, 'expired');
+        await this.products.addReserved(manager, hold.productId, -hold.qty);
+        return { kind: 'refused', error: new HoldExpiredError(holdId), expiredHold: hold };
+      }
+
+      const order: Order = {
+        id: newId(),
+        holdId,
+        productId: hold.productId,
+        qty: hold.qty,
+        amount: multiplyMoney(product!.price, hold.qty),
+        status: 'pending',
+        createdAt: now,
+        updatedAt: now,
+      };
+      await this.products.takeHeldIntoOrder(manager, hold.productId, hold.qty);
+      await this.holds.setStatus(manager, holdId, 'converted');
+      await this.orders.insert(manager, order);
+      return { kind: 'created', order };
+    });
+
+    switch (outcome.kind) {
+      case 'refused':
+        if (outcome.expiredHold) {
+          await this.cache.invalidate(outcome.expiredHold.productId);
+          this.logger.info({ event: 'holds_expired', count: 1, products: [outcome.expiredHold.productId] });
+        }
+        throw outcome.error;
+      case 'existing':
+        return { order: toOrderResponse(outcome.order), created: false };
+      case 'created': {
+        const { order } = outcome;
+        await this.cache.invalidate(order.productId);
+        this.logger.info({
+          event: 'order_created',
+          order_id: order.id,
+          hold_id: order.holdId,
+          product_id: order.productId,
+          qty: order.qty,
+          amount: order.amount,
+        });
+        return { order: toOrderResponse(order), created: true };
+      }
+    }
+  }
+
+  async get(id: string): Promise<OrderResponse> {
+    const order = await this.orders.findById(id);
+    if (!order) throw new OrderNotFoundError(id);
+    return toOrderResponse(order);
+  }
+
+  private async existingOrder(manager: Parameters<OrdersRepository['findByHoldId']>[0], holdId: string): Promise<Conversion> {
+    const order = await this.orders.findByHoldId(manager, holdId);
+    return { kind: 'existing', order: order as Order };
+  }
+}

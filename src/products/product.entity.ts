@@ -1,0 +1,28 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+@Entity('products')
+export class Product {
+  @PrimaryGeneratedColumn({ unsigned: true })
+  id: number;
+
+  @Column({ length: 255 })
+  name: string;
+
+  /** DECIMAL(12,2); mysql2 hands it over as a string, which is how money travels here. */
+  @Column({ type: 'decimal', precision: 12, scale: 2 })
+  price: string;
+
+  /** Physical units in the warehouse. Only an order takes units out; a failed order puts them back. */
+  @Column({ unsigned: true })
+  stock: number;
+
+  /** Units held by active holds; always the sum of their qty, moved in the same transaction. */
+  @Column({ unsigned: true, default: 0 })
+  reserved: number;
+
+  @CreateDateColumn({ name: 'created_at', precision: 3 })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', precision: 3 })
+  updatedAt: Date;
+}

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Product } from './product.entity';
+
+export interface StockRow {
+  id: number;
+  price: string;
+  stock: number;
+  reserved: number;
+}
+
+/** Largest INT UNSIGNED: an id past it names no product (and is never sent to the database). */
+export const MAX_PRODUCT_ID = 4_294_967_295;
+
+/** Every query on `products`. The stock-changing ones take the transaction's manager. */
+@Injectable()
+export class ProductsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async findById(id: number): Promise<Product | null> {
+    if (id > MAX_PRODUCT_ID) return null;
+    return this.dataSource.getRepository(Product).findOneBy({ id });
+  }
+
+  list(limit: number, afterId: number): Promise<Product[]> {
+    return this.dataSource
+      .getRepository(Product)
+      .createQueryBuilder('p')
+      .where('p.id > :afterId', { afterId })
+      .orderBy('p.id', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  /**
+   * Locks the product row for the rest of the transaction. Every use case that changes a
+   * product's units takes this lock first, so they serialize per product and never deadlock.
+   */
+  async lockForUpdate(manager: EntityManager, id: number): Promise<StockRow | null> {
+    if (id > MAX_PRODUCT_ID) return null;
+    const row = await manager
+      .getRepository(Product)
+      .createQueryBuilder('p')
+      .select(['p.id', 'p.price', 'p.stock', 'p.reserved'])
+      .where('p.id = :id', { id })
+      .setLock('pessimistic_write')
+      .getOne();
+    return row ?? null;
+  }
+
+  /** Like lockForUpdate, but gives up at once (null) when another transaction holds the row. */
+  async tryLock(manager: EntityManager, id: number): Promise<StockRow | null> {
+    const row = await manager
+      .getRepository(Product)
+      .createQueryBuilder('p')
+      .select(['p.id', 'p.price', 'p.stock', 'p.reserved'])
+      .where('p.id = :id', { id })
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .getOne();
+    return row ?? null;
+  }
+
+  /** `delta` units more (or fewer) held. The CHECK (reserved <= stock) guards the result. */
+  async addReserved(manager: EntityManager, id: number, delta: number): Promise<void> {
+    if (delta === 0) return;
+    await manager.query('UPDATE products SET reserved = reserved + ? WHERE id = ?', [delta, id]);
+  }
+
+  /** An order takes its units out of stock, and they stop counting as held, in one statement. */
+  async takeHeldIntoOrder(manager: EntityManager, id: number, qty: number): Promise<void> {
+    await manager.query('UPDATE products SET stock = stock - ?, reserved = reserved - ? WHERE id = ?', [
+      qty,
+      qty,
+      id,
+    ]);
+  }
+
+  async returnToStock(manager: EntityManager, id: number, qty: number): Promise<void> {
+    await manager.query('UPDATE products SET stock = stock + ? WHERE id = ?', [qty, id]);
+  }
+
+  async insert(manager: EntityManager, product: { name: string; price: string; stock: number }): Promise<number> {
+    const result = await manager.getRepository(Product).insert(product);
+    return result.identifiers[0].id as number;
+  }
+
+  count(manager: EntityManager): Promise<number> {
+    return manager.getRepository(Product).count();
+  }
+}
