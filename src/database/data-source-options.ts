@@ -33,7 +33,6 @@ export function dataSourceOptions(db: DatabaseConfig, poolSize = 20): DataSource
     bigNumberStrings: true,
     poolSize,
     connectTimeout: CONNECT_TIMEOUT_MS,
-    acquireTimeout: CONNECT_TIMEOUT_MS,
     extra: {
       maxIdle: poolSize,
       idleTimeout: 60_000,

@@ -1,0 +1,17 @@
+import { createConnection } from 'mysql2/promise';
+import { adminUrl, TEST_DB_PREFIX } from './test-database';
+
+/** Drops whatever databases this run left behind (a file that crashed before its own cleanup). */
+export default async function globalTeardown(): Promise<void> {
+  const runId = process.env.TEST_RUN_ID;
+  if (!runId) return;
+  const admin = await createConnection(adminUrl());
+  try {
+    const [rows] = await admin.query('SHOW DATABASES LIKE ?', [`${TEST_DB_PREFIX}${runId}\\_%`]);
+    for (const row of rows as Array<Record<string, string>>) {
+      await admin.query(`DROP DATABASE IF EXISTS \`${Object.values(row)[0]}\``);
+    }
+  } finally {
+    await admin.end();
+  }
+}
