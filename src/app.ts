@@ -26,7 +26,6 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   requireJsonBodies(app);
   app.setGlobalPrefix('api', { exclude: ['health', 'health/ready', 'metrics'] });
   app.useGlobalPipes(strictValidationPipe());
-  app.enableShutdownHooks();
   return app;
 }
 

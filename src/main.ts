@@ -1,8 +1,8 @@
 import 'reflect-metadata';
+import { DataSource } from 'typeorm';
 import { createApp } from './app';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { seedDemoProducts } from './database/seed';
-import { DataSource } from 'typeorm';
 
 async function bootstrap(): Promise<void> {
   let config: AppConfig;
@@ -18,6 +18,22 @@ async function bootstrap(): Promise<void> {
     await seedDemoProducts(app.get(DataSource), true);
   }
   await app.listen(config.port, '0.0.0.0');
+
+  // SIGTERM/SIGINT: stop accepting, let the requests in flight finish (and the shutdown hooks
+  // drain their work), then exit 0. A second signal does not wait.
+  const shutdown = (signal: NodeJS.Signals) => {
+    process.removeAllListeners(signal);
+    process.once(signal, () => process.exit(1));
+    app.close().then(
+      () => process.exit(0),
+      (error) => {
+        console.error('Shutdown failed:', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
 }
 
 bootstrap().catch((error) => {

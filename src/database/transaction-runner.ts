@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { PinoLogger } from 'nestjs-pino';
 import { DataSource, EntityManager } from 'typeorm';
+import { DomainEvents } from '../common/domain-events';
 import { isRetryableLockError } from './mysql-errors';
 
 const MAX_ATTEMPTS = 5;
@@ -15,10 +15,8 @@ const BASE_BACKOFF_MS = 5;
 export class TransactionRunner {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly logger: PinoLogger,
-  ) {
-    logger.setContext(TransactionRunner.name);
-  }
+    private readonly events: DomainEvents,
+  ) {}
 
   async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
@@ -26,10 +24,7 @@ export class TransactionRunner {
         return await this.dataSource.transaction(work);
       } catch (error) {
         if (!isRetryableLockError(error) || attempt >= MAX_ATTEMPTS) throw error;
-        this.logger.warn(
-          { event: 'stock_contention', reason: (error as { code?: string }).code, attempt },
-          'transaction hit a lock conflict; retrying',
-        );
+        this.events.emit('stock_contention', { reason: (error as { code?: string }).code, attempt });
         // Full jitter, growing with each attempt, so the colliding transactions spread out.
         await sleep(Math.random() * BASE_BACKOFF_MS * 2 ** attempt);
       }

@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { PinoLogger } from 'nestjs-pino';
 import { Clock } from '../common/clock';
+import { DomainEvents } from '../common/domain-events';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -36,6 +37,7 @@ export class HoldSweeper implements OnModuleInit, OnApplicationShutdown {
     private readonly products: ProductsRepository,
     private readonly cache: ProductCache,
     private readonly clock: Clock,
+    private readonly events: DomainEvents,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(HoldSweeper.name);
@@ -79,7 +81,7 @@ export class HoldSweeper implements OnModuleInit, OnApplicationShutdown {
     }
     if (result.products.length > 0) {
       await this.cache.invalidate(...result.products);
-      this.logger.info({ event: 'holds_expired', count: result.expired, products: result.products });
+      this.events.emit('holds_expired', { count: result.expired, products: result.products });
     }
     return result;
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PinoLogger } from 'nestjs-pino';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
+import { DomainEvents } from '../common/domain-events';
 import {
   HoldConvertedError,
   HoldNotFoundError,
@@ -25,6 +25,17 @@ export type GrantOutcome =
   | { kind: 'insufficient'; available: number }
   | { kind: 'unknown-product' };
 
+/** One hold request as the grant sees it. */
+export interface HoldRequest {
+  qty: number;
+  /**
+   * Runs inside the grant's transaction once this request's outcome is decided, before the
+   * commit: whatever must commit together with the hold (an Idempotency-Key's stored answer)
+   * goes here. Throwing fails the whole transaction.
+   */
+  onDecided?: (manager: EntityManager, outcome: GrantOutcome) => Promise<void>;
+}
+
 @Injectable()
 export class HoldsService {
   constructor(
@@ -34,16 +45,14 @@ export class HoldsService {
     private readonly products: ProductsRepository,
     private readonly cache: ProductCache,
     private readonly clock: Clock,
-    private readonly logger: PinoLogger,
-  ) {
-    logger.setContext(HoldsService.name);
-  }
+    private readonly events: DomainEvents,
+  ) {}
 
   async reserve(productId: number, qty: number): Promise<HoldResponse> {
     if (qty > this.config.maxQtyPerHold) {
       throw new InvalidFieldError('qty', `qty must not be greater than ${this.config.maxQtyPerHold}`);
     }
-    const [outcome] = await this.grant(productId, [qty]);
+    const [outcome] = await this.grant(productId, [{ qty }]);
     switch (outcome.kind) {
       case 'granted':
         return toHoldResponse({ ...outcome.hold, status: 'active' } as Hold, this.clock.now());
@@ -60,19 +69,21 @@ export class HoldsService {
    * remain, insert the granted holds in one statement and move `reserved` once. Nothing is
    * answered before the commit.
    */
-  async grant(productId: number, qtys: number[]): Promise<GrantOutcome[]> {
+  async grant(productId: number, requests: HoldRequest[]): Promise<GrantOutcome[]> {
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.config.holdTtlSeconds * 1000);
 
     const { outcomes, expired } = await this.tx.run(async (manager) => {
       const product = await this.products.lockForUpdate(manager, productId);
       if (!product) {
-        return { outcomes: qtys.map((): GrantOutcome => ({ kind: 'unknown-product' })), expired: 0 };
+        const unknown = requests.map((): GrantOutcome => ({ kind: 'unknown-product' }));
+        await this.recordDecisions(manager, requests, unknown);
+        return { outcomes: unknown, expired: 0 };
       }
       const freed = await this.holds.expireOverdue(manager, productId, now);
       let available = product.stock - product.reserved + freed.units;
       const granted: NewHold[] = [];
-      const decided = qtys.map((qty): GrantOutcome => {
+      const decided = requests.map(({ qty }): GrantOutcome => {
         if (qty > available) return { kind: 'insufficient', available };
         available -= qty;
         const hold = { id: newId(), productId, qty, expiresAt };
@@ -85,27 +96,37 @@ export class HoldsService {
         productId,
         granted.reduce((sum, h) => sum + h.qty, 0) - freed.units,
       );
+      await this.recordDecisions(manager, requests, decided);
       return { outcomes: decided, expired: freed.count };
     });
 
     const grantedAny = outcomes.some((o) => o.kind === 'granted');
     if (grantedAny || expired > 0) await this.cache.invalidate(productId);
-    if (expired > 0) this.logger.info({ event: 'holds_expired', count: expired, products: [productId] });
+    if (expired > 0) this.events.emit('holds_expired', { count: expired, products: [productId] });
     for (const [i, outcome] of outcomes.entries()) {
       if (outcome.kind === 'granted') {
         const { id, qty } = outcome.hold;
-        this.logger.info({ event: 'hold_created', hold_id: id, product_id: productId, qty });
+        this.events.emit('hold_created', { hold_id: id, product_id: productId, qty });
       } else if (outcome.kind === 'insufficient') {
-        this.logger.info({
-          event: 'stock_contention',
+        this.events.emit('stock_contention', {
           reason: 'insufficient_stock',
           product_id: productId,
-          requested: qtys[i],
+          requested: requests[i].qty,
           available: outcome.available,
         });
       }
     }
     return outcomes;
+  }
+
+  private async recordDecisions(
+    manager: EntityManager,
+    requests: HoldRequest[],
+    outcomes: GrantOutcome[],
+  ): Promise<void> {
+    for (const [i, request] of requests.entries()) {
+      if (request.onDecided) await request.onDecided(manager, outcomes[i]);
+    }
   }
 
   async get(id: string): Promise<HoldResponse> {
@@ -132,7 +153,7 @@ export class HoldsService {
     });
     if (releasedNow) {
       await this.cache.invalidate(hold.productId);
-      this.logger.info({ event: 'hold_released', hold_id: id, product_id: hold.productId, qty: hold.qty });
+      this.events.emit('hold_released', { hold_id: id, product_id: hold.productId, qty: hold.qty });
     }
     return toHoldResponse(hold, now);
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { PinoLogger } from 'nestjs-pino';
 import { Clock } from '../common/clock';
+import { DomainEvents } from '../common/domain-events';
 import {
   DomainError,
   HoldExpiredError,
@@ -39,10 +39,8 @@ export class OrdersService {
     private readonly products: ProductsRepository,
     private readonly cache: ProductCache,
     private readonly clock: Clock,
-    private readonly logger: PinoLogger,
-  ) {
-    logger.setContext(OrdersService.name);
-  }
+    private readonly events: DomainEvents,
+  ) {}
 
   /**
    * Turns an active hold into an order: in one transaction the units leave `stock`, stop counting
@@ -92,7 +90,7 @@ export class OrdersService {
       case 'refused':
         if (outcome.expiredHold) {
           await this.cache.invalidate(outcome.expiredHold.productId);
-          this.logger.info({ event: 'holds_expired', count: 1, products: [outcome.expiredHold.productId] });
+          this.events.emit('holds_expired', { count: 1, products: [outcome.expiredHold.productId] });
         }
         throw outcome.error;
       case 'existing':
@@ -100,8 +98,7 @@ export class OrdersService {
       case 'created': {
         const { order } = outcome;
         await this.cache.invalidate(order.productId);
-        this.logger.info({
-          event: 'order_created',
+        this.events.emit('order_created', {
           order_id: order.id,
           hold_id: order.holdId,
           product_id: order.productId,

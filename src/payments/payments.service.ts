@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { PinoLogger } from 'nestjs-pino';
 import { Clock } from '../common/clock';
+import { DomainEventName, DomainEvents } from '../common/domain-events';
 import { OrderNotFoundError } from '../common/errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { isDuplicateKey } from '../database/mysql-errors';
@@ -18,7 +18,7 @@ export interface WebhookResponse {
 }
 
 /** Log events of the deliveries that change nothing; a processed one is payment_success|failed. */
-const EVENTS: Record<Exclude<WebhookResult, 'processed'>, string> = {
+const EVENTS: Record<Exclude<WebhookResult, 'processed'>, DomainEventName> = {
   duplicate: 'webhook_dedupe',
   ignored: 'webhook_out_of_order',
   not_found: 'webhook_retry_required',
@@ -33,10 +33,8 @@ export class PaymentsService {
     private readonly logs: WebhookLogsRepository,
     private readonly cache: ProductCache,
     private readonly clock: Clock,
-    private readonly logger: PinoLogger,
-  ) {
-    logger.setContext(PaymentsService.name);
-  }
+    private readonly events: DomainEvents,
+  ) {}
 
   /**
    * Applies one delivery from the payment gateway. The idempotency key is consumed by inserting
@@ -80,9 +78,9 @@ export class PaymentsService {
       return { result, productId: order.productId, qty: order.qty, orderStatus };
     });
 
-    const event = outcome.result === 'processed' ? `payment_${delivery.status}` : EVENTS[outcome.result];
-    this.logger.info({
-      event,
+    const event: DomainEventName =
+      outcome.result === 'processed' ? `payment_${delivery.status}` : EVENTS[outcome.result];
+    this.events.emit(event, {
       order_id: delivery.order_id,
       idempotency_key: delivery.idempotency_key,
       status: delivery.status,

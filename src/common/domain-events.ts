@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+
+/** The contract's log events: each is one JSON line with `event` set to its name. */
+export type DomainEventName =
+  | 'stock_contention'
+  | 'hold_created'
+  | 'holds_expired'
+  | 'hold_released'
+  | 'order_created'
+  | 'webhook_dedupe'
+  | 'webhook_retry_required'
+  | 'webhook_out_of_order'
+  | 'payment_success'
+  | 'payment_failed';
+
+export type DomainEventListener = (event: DomainEventName, fields: Record<string, unknown>) => void;
+
+/**
+ * Where the services report what happened. Every event is logged here, once, and handed to the
+ * listeners (the Prometheus counters subscribe), so a log line and its counter cannot disagree.
+ */
+@Injectable()
+export class DomainEvents {
+  private readonly listeners: DomainEventListener[] = [];
+
+  constructor(private readonly logger: PinoLogger) {
+    logger.setContext('DomainEvents');
+  }
+
+  subscribe(listener: DomainEventListener): void {
+    this.listeners.push(listener);
+  }
+
+  emit(event: DomainEventName, fields: Record<string, unknown> = {}): void {
+    this.logger.info({ event, ...fields });
+    for (const listener of this.listeners) listener(event, fields);
+  }
+}

@@ -1,0 +1,53 @@
+import { createConnection, Connection } from 'mysql2/promise';
+import request from 'supertest';
+import { startServerProcess } from './support/server-process';
+import { dropDatabase, newDatabaseUrl } from './support/test-database';
+
+describe('process lifecycle (e2e, the built server as a child process)', () => {
+  const databaseUrl = newDatabaseUrl();
+  let db: Connection;
+
+  afterAll(async () => {
+    await db?.end();
+    await dropDatabase(databaseUrl);
+  });
+
+  it('creates and migrates its database, finishes in-flight work on SIGTERM, exits 0, and keeps state across restarts', async () => {
+    const first = await startServerProcess({ DATABASE_URL: databaseUrl });
+    db = await createConnection(databaseUrl);
+    const [inserted] = await db.query("INSERT INTO products (name, price, stock) VALUES ('Restart', '5.00', 7)");
+    const productId = (inserted as { insertId: number }).insertId;
+
+    const hold = await request(first.url).post('/api/holds').send({ product_id: productId, qty: 2 }).expect(201);
+    const order = await request(first.url).post('/api/orders').send({ hold_id: hold.body.id }).expect(201);
+    // Requests in flight when SIGTERM arrives are answered, not dropped.
+    const inFlight = Array.from({ length: 20 }, () =>
+      request(first.url).post('/api/holds').send({ product_id: productId, qty: 1 }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const exitCode = first.stop('SIGTERM');
+    const answered = await Promise.allSettled(inFlight);
+    expect(await exitCode).toBe(0);
+    const statuses = answered.map((r) => (r.status === 'fulfilled' ? r.value.status : 'refused'));
+    // A request either got its real answer or was never accepted; none got a 5xx.
+    expect(statuses.every((s) => s === 201 || s === 409 || s === 'refused')).toBe(true);
+
+    const second = await startServerProcess({ DATABASE_URL: databaseUrl });
+    try {
+      await request(second.url).get(`/api/orders/${order.body.id}`).expect(200, order.body);
+      const [[row]] = (await db.query('SELECT stock, reserved FROM products WHERE id = ?', [productId])) as unknown as [
+        Array<{ stock: number; reserved: number }>,
+      ];
+      const [[held]] = (await db.query(
+        "SELECT COALESCE(SUM(qty), 0) AS n FROM holds WHERE product_id = ? AND status = 'active'",
+        [productId],
+      )) as unknown as [Array<{ n: string }>];
+      expect(row.stock).toBe(5);
+      expect(row.reserved).toBe(Number(held.n));
+      const product = await request(second.url).get(`/api/products/${productId}`).expect(200);
+      expect(product.body).toMatchObject({ stock: 5, available: 5 - row.reserved });
+    } finally {
+      expect(await second.stop('SIGTERM')).toBe(0);
+    }
+  });
+});
