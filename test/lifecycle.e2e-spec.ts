@@ -1,5 +1,7 @@
 import { createConnection, Connection } from 'mysql2/promise';
 import request from 'supertest';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { startServerProcess } from './support/server-process';
 import { dropDatabase, newDatabaseUrl } from './support/test-database';
 
@@ -48,6 +50,31 @@ describe('process lifecycle (e2e, the built server as a child process)', () => {
       expect(product.body).toMatchObject({ stock: 5, available: 5 - row.reserved });
     } finally {
       expect(await second.stop('SIGTERM')).toBe(0);
+    }
+  });
+
+  it.each([
+    ['HOLD_TTL_SECONDS', 'two minutes'],
+    ['DATABASE_URL', 'postgres://localhost/shop'],
+    ['MAX_QTY_PER_HOLD', '0'],
+  ])('refuses to start with %s=%s, naming the variable', (name, value) => {
+    const run = spawnSync(process.execPath, [join(__dirname, '..', 'dist', 'main.js')], {
+      env: { PATH: process.env.PATH, NODE_ENV: 'test', [name]: value },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`Invalid configuration: ${name}`);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('answers liveness and readiness', async () => {
+    const server = await startServerProcess({ DATABASE_URL: databaseUrl });
+    try {
+      await request(server.url).get('/health').expect(200, { status: 'ok' });
+      await request(server.url).get('/health/ready').expect(200, { status: 'ok', database: 'up' });
+    } finally {
+      expect(await server.stop()).toBe(0);
     }
   });
 });
