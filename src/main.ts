@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { DataSource } from 'typeorm';
 import { createApp } from './app';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { seedDemoProducts } from './database/seed';
+import { TransactionRunner } from './database/transaction-runner';
 
 async function bootstrap(): Promise<void> {
   let config: AppConfig;
@@ -15,7 +15,7 @@ async function bootstrap(): Promise<void> {
   }
   const app = await createApp(config);
   if (config.nodeEnv !== 'production' && config.nodeEnv !== 'test') {
-    await seedDemoProducts(app.get(DataSource), true);
+    await app.get(TransactionRunner).run((manager) => seedDemoProducts(manager, true));
   }
   await app.listen(config.port, '0.0.0.0');
 

@@ -1,24 +1,24 @@
-import { createConnection, Connection } from 'mysql2/promise';
 import request from 'supertest';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { execute } from '../src/database/sql';
 import { startServerProcess } from './support/server-process';
-import { dropDatabase, newDatabaseUrl } from './support/test-database';
+import { connectTestDatabase, dropDatabase, newDatabaseUrl } from './support/test-database';
 
 describe('process lifecycle (e2e, the built server as a child process)', () => {
   const databaseUrl = newDatabaseUrl();
-  let db: Connection;
+  let db: DataSource | undefined;
 
   afterAll(async () => {
-    await db?.end();
+    await db?.destroy();
     await dropDatabase(databaseUrl);
   });
 
   it('creates and migrates its database, finishes in-flight work on SIGTERM, exits 0, and keeps state across restarts', async () => {
     const first = await startServerProcess({ DATABASE_URL: databaseUrl });
-    db = await createConnection(databaseUrl);
-    const [inserted] = await db.query("INSERT INTO products (name, price, stock) VALUES ('Restart', '5.00', 7)");
-    const productId = (inserted as { insertId: number }).insertId;
+    db = await connectTestDatabase(databaseUrl);
+    const { insertId: productId } = await execute(db, "INSERT INTO products (name, price, stock) VALUES ('Restart', '5.00', 7)");
 
     const hold = await request(first.url).post('/api/holds').send({ product_id: productId, qty: 2 }).expect(201);
     const order = await request(first.url).post('/api/orders').send({ hold_id: hold.body.id }).expect(201);
@@ -37,17 +37,15 @@ describe('process lifecycle (e2e, the built server as a child process)', () => {
     const second = await startServerProcess({ DATABASE_URL: databaseUrl });
     try {
       await request(second.url).get(`/api/orders/${order.body.id}`).expect(200, order.body);
-      const [[row]] = (await db.query('SELECT stock, reserved FROM products WHERE id = ?', [productId])) as unknown as [
-        Array<{ stock: number; reserved: number }>,
-      ];
-      const [[held]] = (await db.query(
+      const [row] = await db.query('SELECT stock, reserved FROM products WHERE id = ?', [productId]);
+      const [held] = await db.query(
         "SELECT COALESCE(SUM(qty), 0) AS n FROM holds WHERE product_id = ? AND status = 'active'",
         [productId],
-      )) as unknown as [Array<{ n: string }>];
-      expect(row.stock).toBe(5);
-      expect(row.reserved).toBe(Number(held.n));
+      );
+      expect(Number(row.stock)).toBe(5);
+      expect(Number(row.reserved)).toBe(Number(held.n));
       const product = await request(second.url).get(`/api/products/${productId}`).expect(200);
-      expect(product.body).toMatchObject({ stock: 5, available: 5 - row.reserved });
+      expect(product.body).toMatchObject({ stock: 5, available: 5 - Number(row.reserved) });
     } finally {
       expect(await second.stop('SIGTERM')).toBe(0);
     }

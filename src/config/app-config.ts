@@ -1,7 +1,11 @@
 // The service's whole configuration, read from the environment once at boot and validated there:
 // nothing else in the code reads process.env.
 
-export interface DatabaseConfig {
+import { resolve } from 'node:path';
+
+/** MySQL / MariaDB: production, and what several instances share. */
+export interface MysqlDatabaseConfig {
+  engine: 'mysql';
   host: string;
   port: number;
   user: string;
@@ -10,6 +14,18 @@ export interface DatabaseConfig {
   /** The URL as given, with the password masked: safe to log. */
   display: string;
 }
+
+/** An embedded SQLite file: the zero-setup default, for one instance. */
+export interface SqliteDatabaseConfig {
+  engine: 'sqlite';
+  /** Absolute path of the database file. */
+  file: string;
+  /** The name that namespaces shared state (cache keys): the file's absolute path. */
+  database: string;
+  display: string;
+}
+
+export type DatabaseConfig = MysqlDatabaseConfig | SqliteDatabaseConfig;
 
 export interface AppConfig {
   nodeEnv: string;
@@ -37,8 +53,8 @@ export class ConfigError extends Error {
   }
 }
 
-/** Until the embedded SQLite default exists, an unset DATABASE_URL means a local MySQL. */
-export const DEFAULT_DATABASE_URL = 'mysql://root@127.0.0.1:3306/flash_sale';
+/** An unset DATABASE_URL means the embedded SQLite file, relative to the working directory. */
+export const DEFAULT_DATABASE_URL = 'sqlite:data/flash-sale.sqlite';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -90,6 +106,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
 }
 
 export function parseDatabaseUrl(raw: string): DatabaseConfig {
+  if (/^sqlite:/i.test(raw)) return parseSqliteUrl(raw);
   let url: URL;
   try {
     url = new URL(raw);
@@ -97,7 +114,7 @@ export function parseDatabaseUrl(raw: string): DatabaseConfig {
     throw new ConfigError('DATABASE_URL', 'is not a valid URL (expected mysql://user:pass@host:3306/db)');
   }
   if (url.protocol !== 'mysql:' && url.protocol !== 'mariadb:') {
-    throw new ConfigError('DATABASE_URL', `must use mysql:// (got ${url.protocol}//)`);
+    throw new ConfigError('DATABASE_URL', `must use mysql:// or sqlite: (got ${url.protocol}//)`);
   }
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (!/^[A-Za-z0-9_]{1,64}$/.test(database)) {
@@ -106,6 +123,7 @@ export function parseDatabaseUrl(raw: string): DatabaseConfig {
   const masked = new URL(url.toString());
   if (masked.password) masked.password = '***';
   return {
+    engine: 'mysql',
     host: url.hostname || '127.0.0.1',
     port: url.port ? Number(url.port) : 3306,
     user: decodeURIComponent(url.username || 'root'),
@@ -113,4 +131,29 @@ export function parseDatabaseUrl(raw: string): DatabaseConfig {
     database,
     display: masked.toString(),
   };
+}
+
+/**
+ * `sqlite:relative/path.sqlite` (from the working directory) or `sqlite:///absolute/path.sqlite`.
+ * No `:memory:`: a sale that vanishes on restart is not one anybody wants.
+ */
+function parseSqliteUrl(raw: string): SqliteDatabaseConfig {
+  let path = raw.slice('sqlite:'.length);
+  if (path.startsWith('//')) {
+    path = path.slice(2);
+    if (!path.startsWith('/')) {
+      throw new ConfigError('DATABASE_URL', 'must be sqlite:///absolute/path.sqlite or sqlite:relative/path.sqlite');
+    }
+  }
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'has a malformed %-escape in its SQLite path');
+  }
+  if (path === '' || path.endsWith('/')) throw new ConfigError('DATABASE_URL', 'must name a SQLite file (sqlite:data/shop.sqlite)');
+  if (path.includes(':memory:') || path.startsWith('file:')) {
+    throw new ConfigError('DATABASE_URL', 'must name a SQLite file; in-memory databases are not supported');
+  }
+  const file = resolve(path);
+  return { engine: 'sqlite', file, database: file, display: `sqlite:${file}` };
 }

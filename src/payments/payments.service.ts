@@ -3,7 +3,7 @@ import { Clock } from '../common/clock';
 import { DomainEventName, DomainEvents } from '../common/domain-events';
 import { OrderNotFoundError } from '../common/errors';
 import { TransactionRunner } from '../database/transaction-runner';
-import { isDuplicateKey } from '../database/mysql-errors';
+import { isDuplicateKey } from '../database/db-errors';
 import { OrderStatus } from '../orders/order.entity';
 import { OrdersRepository } from '../orders/orders.repository';
 import { ProductCache } from '../products/product-cache';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { forUpdate } from '../database/engine';
 import { Product } from './product.entity';
 
 export interface StockRow {
@@ -39,26 +40,26 @@ export class ProductsRepository {
    */
   async lockForUpdate(manager: EntityManager, id: number): Promise<StockRow | null> {
     if (id > MAX_PRODUCT_ID) return null;
-    const row = await manager
-      .getRepository(Product)
-      .createQueryBuilder('p')
-      .select(['p.id', 'p.price', 'p.stock', 'p.reserved'])
-      .where('p.id = :id', { id })
-      .setLock('pessimistic_write')
-      .getOne();
+    const row = await forUpdate(
+      manager
+        .getRepository(Product)
+        .createQueryBuilder('p')
+        .select(['p.id', 'p.price', 'p.stock', 'p.reserved'])
+        .where('p.id = :id', { id }),
+    ).getOne();
     return row ?? null;
   }
 
   /** Like lockForUpdate, but gives up at once (null) when another transaction holds the row. */
   async tryLock(manager: EntityManager, id: number): Promise<StockRow | null> {
-    const row = await manager
-      .getRepository(Product)
-      .createQueryBuilder('p')
-      .select(['p.id', 'p.price', 'p.stock', 'p.reserved'])
-      .where('p.id = :id', { id })
-      .setLock('pessimistic_write')
-      .setOnLocked('skip_locked')
-      .getOne();
+    const row = await forUpdate(
+      manager
+        .getRepository(Product)
+        .createQueryBuilder('p')
+        .select(['p.id', 'p.price', 'p.stock', 'p.reserved'])
+        .where('p.id = :id', { id }),
+      { skipLocked: true },
+    ).getOne();
     return row ?? null;
   }
 

@@ -21,8 +21,8 @@ export async function expectInvariants(dataSource: DataSource, initialStock: Map
     `SELECT p.id, p.stock, p.reserved,
             (SELECT COALESCE(SUM(h.qty), 0) FROM holds h WHERE h.product_id = p.id AND h.status = 'active') AS active_held,
             (SELECT COALESCE(SUM(o.qty), 0) FROM orders o WHERE o.product_id = p.id AND o.status IN ('pending', 'paid')) AS ordered
-       FROM products p WHERE p.id IN (?)`,
-    [[...initialStock.keys()]],
+       FROM products p WHERE p.id IN (${[...initialStock.keys()].map(() => '?').join(', ')})`,
+    [...initialStock.keys()],
   );
   expect(rows).toHaveLength(initialStock.size);
   for (const row of rows) {

@@ -1,0 +1,53 @@
+// Raw SQL that runs unchanged on both engines. Repositories write `?` placeholders and plain
+// values; this file makes the values and the results mean the same thing on MySQL and SQLite.
+import { DataSource, EntityManager } from 'typeorm';
+
+type Db = DataSource | EntityManager;
+
+export interface ExecuteResult {
+  /** Rows the statement inserted, changed or deleted. */
+  affected: number;
+  /** The auto-increment id of the last inserted row (0 when none). */
+  insertId: number;
+}
+
+/**
+ * A Date becomes `YYYY-MM-DD HH:MM:SS.mmm` in UTC: what mysql2 sends for a Date with
+ * `timezone: 'Z'` into DATETIME(3), and on SQLite (which cannot bind a Date) the text that TypeORM
+ * stores for datetime columns, sorts and compares correctly, and reads back as the same instant.
+ * Booleans become 1/0 for the same reason.
+ */
+export function bindable(params: readonly unknown[]): unknown[] {
+  return params.map((value) => {
+    if (value instanceof Date) return toSqlDateTime(value);
+    if (typeof value === 'boolean') return value ? 1 : 0;
+    return value;
+  });
+}
+
+export function toSqlDateTime(date: Date): string {
+  return date.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** Rows of a SELECT. */
+export function queryRows<T = Record<string, unknown>>(db: Db, sql: string, params: readonly unknown[] = []): Promise<T[]> {
+  return db.query(sql, bindable(params));
+}
+
+/**
+ * Runs an INSERT, UPDATE or DELETE. `manager.query` answers differently per driver (mysql2's
+ * ResultSetHeader with affectedRows, better-sqlite3's last rowid only), so this asks TypeORM for
+ * its structured result, which carries the changed-row count on both.
+ */
+export async function execute(db: Db, sql: string, params: readonly unknown[] = []): Promise<ExecuteResult> {
+  const manager = db instanceof DataSource ? db.manager : db;
+  const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
+  try {
+    const result = await runner.query(sql, bindable(params), true);
+    const raw = result.raw as { insertId?: number | string } | number | bigint | undefined;
+    const insertId = typeof raw === 'object' && raw !== null ? raw.insertId : raw;
+    return { affected: result.affected ?? 0, insertId: Number(insertId ?? 0) };
+  } finally {
+    if (runner !== manager.queryRunner) await runner.release();
+  }
+}
