@@ -45,7 +45,8 @@ export class SqliteInstanceLock {
     mkdirSync(dirname(file), { recursive: true });
     const connection = new Database(`${file}.instance-lock`, { timeout: 0 });
     try {
-      connection.pragma('journal_mode = DELETE');
+      // Nothing is ever written to this file: no journal, just the lock.
+      connection.pragma('journal_mode = MEMORY');
       connection.exec('BEGIN EXCLUSIVE');
     } catch (error) {
       connection.close();

@@ -50,7 +50,7 @@ export function newDatabaseUrl(): string {
 export async function dropDatabase(databaseUrl: string): Promise<void> {
   const db = parseDatabaseUrl(databaseUrl);
   if (db.engine === 'sqlite') {
-    for (const suffix of ['', '-wal', '-shm', '.instance-lock']) rmSync(`${db.file}${suffix}`, { force: true });
+    for (const suffix of ['', '-wal', '-shm', '-journal', '.instance-lock']) rmSync(`${db.file}${suffix}`, { force: true });
     return;
   }
   const admin = await createConnection(adminUrl());
