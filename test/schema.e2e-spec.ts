@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { isDuplicateKey } from '../src/database/db-errors';
-import { execute, queryRows } from '../src/database/sql';
+import { execute, queryRows, toDate } from '../src/database/sql';
 import { newId } from '../src/common/ids';
 import { Hold } from '../src/holds/hold.entity';
 import { newHold, newProduct } from './support/factories';
@@ -107,6 +107,14 @@ describe('schema (e2e): the database refuses what would break an invariant', () 
     const entity = await t.dataSource.getRepository(Hold).findOneByOrFail({ id: hold.id });
     expect(entity.expiresAt.toISOString()).toBe('2031-03-04T05:06:07.089Z');
     expect(entity.createdAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
+    const [raw] = await queryRows<{ expires_at: unknown; created_at: unknown }>(
+      t.dataSource,
+      'SELECT expires_at, created_at FROM holds WHERE id = ?',
+      [hold.id],
+    );
+    expect(toDate(raw.expires_at)?.toISOString()).toBe('2031-03-04T05:06:07.089Z');
+    // The column default is the database's own clock, in UTC too.
+    expect(Math.abs(toDate(raw.created_at)!.getTime() - Date.now())).toBeLessThan(60_000);
     const count = async (op: string, at: Date) => {
       const [{ n }] = await queryRows<{ n: number }>(
         t.dataSource,

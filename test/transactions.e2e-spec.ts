@@ -68,4 +68,29 @@ describe('transactions (e2e)', () => {
     await request(t.url).get(`/api/products/${p.id}`).expect(200).expect((res) => expect(res.body.available).toBe(3));
     await expectInvariants(t.dataSource, new Map([[p.id, 10]]));
   });
+
+  it('keeps a write outside any transaction out of the open one: it waits, and a rollback does not undo it', async () => {
+    const p = await newProduct(t.dataSource, { stock: 10 });
+    let wrote!: () => void;
+    const written = new Promise<void>((resolve) => (wrote = resolve));
+    let finish!: () => void;
+    const gate = new Promise<void>((resolve) => (finish = resolve));
+    const doomed = tx.run(async (manager) => {
+      await products.addReserved(manager, p.id, 4);
+      wrote();
+      await gate;
+      throw new Error('rolled back on purpose');
+    });
+    await written;
+    const restock = tx.autocommit((manager) => manager.query('UPDATE products SET stock = stock + 5 WHERE id = ?', [p.id]));
+    await sleep(30);
+    finish();
+    await expect(doomed).rejects.toThrow('rolled back on purpose');
+    await restock;
+    await request(t.url)
+      .get(`/api/products/${p.id}`)
+      .expect(200)
+      .expect((res) => expect(res.body).toMatchObject({ stock: 15, available: 15 }));
+    await expectInvariants(t.dataSource, new Map([[p.id, 15]]));
+  });
 });

@@ -29,6 +29,17 @@ export function toSqlDateTime(date: Date): string {
   return date.toISOString().replace('T', ' ').replace('Z', '');
 }
 
+/**
+ * A DATETIME column read by raw SQL, as a Date: mysql2 hands over a Date already, SQLite the
+ * UTC text that bindable() and the migrations' defaults write.
+ */
+export function toDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  const text = String(value);
+  return new Date(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/.test(text) ? `${text.replace(' ', 'T')}Z` : text);
+}
+
 /** Rows of a SELECT. */
 export function queryRows<T = Record<string, unknown>>(db: Db, sql: string, params: readonly unknown[] = []): Promise<T[]> {
   return db.query(sql, bindable(params));

@@ -55,6 +55,18 @@ export class TransactionRunner {
     }
   }
 
+  /**
+   * A write that belongs to no use case's transaction (a claim released after a failure, a
+   * cleanup batch): one statement, committed on its own. MySQL runs it straight on the pool. On
+   * SQLite it takes its turn with the transactions on the writer connection: run anywhere else
+   * it would either be refused (the reader is read-only) or land inside whichever transaction is
+   * open on the writer's shared connection.
+   */
+  autocommit<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.oneWriter) return this.oneWriter.runExclusive(() => work(this.dataSource.manager));
+    return work(this.dataSource.manager);
+  }
+
   private once<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (this.oneWriter) return this.oneWriter.runExclusive(() => this.dataSource.transaction(work));
     return this.dataSource.transaction(MYSQL_ISOLATION, work);
