@@ -12,6 +12,29 @@ export interface ExecuteResult {
 }
 
 /**
+ * `?` placeholders and their values, ready for either driver: an array value stands for a list
+ * (`id IN (?)` with `[1, 2, 3]` becomes `id IN (?, ?, ?)`, as mysql2 does and better-sqlite3
+ * does not; an empty list becomes NULL, which matches nothing), and values are bindable().
+ * A `?` inside a quoted literal is not a placeholder here: keep literals free of `?`.
+ */
+export function prepareSql(sql: string, params: readonly unknown[]): { sql: string; params: unknown[] } {
+  if (!params.some(Array.isArray)) return { sql, params: bindable(params) };
+  const flat: unknown[] = [];
+  let next = 0;
+  const text = sql.replace(/\?/g, () => {
+    const value = params[next++];
+    if (!Array.isArray(value)) {
+      flat.push(value);
+      return '?';
+    }
+    if (value.length === 0) return 'NULL';
+    flat.push(...value);
+    return value.map(() => '?').join(', ');
+  });
+  return { sql: text, params: bindable(flat) };
+}
+
+/**
  * A Date becomes `YYYY-MM-DD HH:MM:SS.mmm` in UTC: what mysql2 sends for a Date with
  * `timezone: 'Z'` into DATETIME(3), and on SQLite (which cannot bind a Date) the text that TypeORM
  * stores for datetime columns, sorts and compares correctly, and reads back as the same instant.
@@ -42,7 +65,8 @@ export function toDate(value: unknown): Date | null {
 
 /** Rows of a SELECT. */
 export function queryRows<T = Record<string, unknown>>(db: Db, sql: string, params: readonly unknown[] = []): Promise<T[]> {
-  return db.query(sql, bindable(params));
+  const prepared = prepareSql(sql, params);
+  return db.query(prepared.sql, prepared.params);
 }
 
 /**
@@ -54,7 +78,8 @@ export async function execute(db: Db, sql: string, params: readonly unknown[] = 
   const manager = db instanceof DataSource ? db.manager : db;
   const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
   try {
-    const result = await runner.query(sql, bindable(params), true);
+    const prepared = prepareSql(sql, params);
+    const result = await runner.query(prepared.sql, prepared.params, true);
     const raw = result.raw as { insertId?: number | string } | number | bigint | undefined;
     const insertId = typeof raw === 'object' && raw !== null ? raw.insertId : raw;
     return { affected: result.affected ?? 0, insertId: Number(insertId ?? 0) };
