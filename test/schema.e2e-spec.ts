@@ -1,5 +1,7 @@
 import request from 'supertest';
+import { toDecimalString } from '../src/database/decimal-column';
 import { isDuplicateKey } from '../src/database/db-errors';
+import { jsonValueSql } from '../src/database/engine';
 import { execute, queryRows, toDate } from '../src/database/sql';
 import { newId } from '../src/common/ids';
 import { Hold } from '../src/holds/hold.entity';
@@ -139,5 +141,17 @@ describe('schema (e2e): the database refuses what would break an invariant', () 
     const order = await request(t.url).post('/api/orders').send({ hold_id: hold.body.id }).expect(201);
     expect(order.body.amount).toBe('179.70');
     await request(t.url).get(`/api/orders/${order.body.id}`).expect(200).expect((res) => expect(res.body.amount).toBe('179.70'));
+  });
+
+  it('reads raw DECIMALs and JSON text the same way on either engine', async () => {
+    const p = await newProduct(t.dataSource, { price: '59.90' });
+    const [row] = await queryRows<{ price: unknown; id: unknown }>(
+      t.dataSource,
+      `SELECT price, ${jsonValueSql(t.dataSource, 'payload', '$.order.id')} AS id
+         FROM products, (SELECT '{"order":{"id":"o-1"}}' AS payload) j WHERE products.id = ?`,
+      [p.id],
+    );
+    expect(toDecimalString(row.price, 2)).toBe('59.90');
+    expect(row.id).toBe('o-1');
   });
 });

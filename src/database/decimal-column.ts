@@ -7,8 +7,10 @@ import { ValueTransformer } from 'typeorm';
  * double's exact range, so toFixed recovers the stored value exactly.
  */
 export function decimalString(scale: number): ValueTransformer {
-  return {
-    to: (value: unknown) => value,
-    from: (value: unknown) => (typeof value === 'number' ? value.toFixed(scale) : value),
-  };
+  return { to: (value: unknown) => value, from: (value: unknown) => toDecimalString(value, scale) };
+}
+
+/** The same for a DECIMAL read by raw SQL. */
+export function toDecimalString<T>(value: T, scale: number): T | string {
+  return typeof value === 'number' ? value.toFixed(scale) : value;
 }

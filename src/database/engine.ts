@@ -33,3 +33,9 @@ export function forUpdate<T extends object>(
 export function forUpdateClause(db: Db): string {
   return engineOf(db) === 'sqlite' ? '' : ' FOR UPDATE';
 }
+
+/** SQL for the text at `path` ('$.id') of a JSON text column: JSON_VALUE on MySQL, json_extract on SQLite. */
+export function jsonValueSql(db: Db, column: string, path: string): string {
+  const fn = engineOf(db) === 'sqlite' ? 'json_extract' : 'JSON_VALUE';
+  return `${fn}(${column}, '${path.replace(/'/g, "''")}')`;
+}
