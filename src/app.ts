@@ -15,8 +15,10 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: () => randomUUID(),
-    // Lets in-flight requests finish on close, while idle keep-alive sockets are closed at once.
+    // On close: idle keep-alive sockets are closed at once, and a request that still arrives on a
+    // busy one is served like the others in flight rather than refused with a bare 503.
     forceCloseConnections: 'idle',
+    return503OnClosing: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides), adapter, {
     bufferLogs: true,

@@ -19,18 +19,23 @@ async function bootstrap(): Promise<void> {
   }
   await app.listen(config.port, '0.0.0.0');
 
-  // SIGTERM/SIGINT: stop accepting, let the requests in flight finish (and the shutdown hooks
-  // drain their work), then exit 0. A second signal does not wait.
+  // SIGTERM/SIGINT: stop accepting and let the requests in flight finish first (the HTTP server
+  // closes before Nest's shutdown hooks, one of which closes the database pool those requests
+  // still need), then the hooks, then exit 0. A second signal does not wait.
   const shutdown = (signal: NodeJS.Signals) => {
     process.removeAllListeners(signal);
     process.once(signal, () => process.exit(1));
-    app.close().then(
-      () => process.exit(0),
-      (error) => {
-        console.error('Shutdown failed:', error);
-        process.exit(1);
-      },
-    );
+    const http = app.getHttpAdapter().getInstance();
+    http
+      .close()
+      .then(() => app.close())
+      .then(
+        () => process.exit(0),
+        (error) => {
+          console.error('Shutdown failed:', error);
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

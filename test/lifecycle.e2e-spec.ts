@@ -5,6 +5,14 @@ import { join } from 'node:path';
 import { startServerProcess } from './support/server-process';
 import { dropDatabase, newDatabaseUrl } from './support/test-database';
 
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe('process lifecycle (e2e, the built server as a child process)', () => {
   const databaseUrl = newDatabaseUrl();
   let db: Connection;
@@ -22,17 +30,41 @@ describe('process lifecycle (e2e, the built server as a child process)', () => {
 
     const hold = await request(first.url).post('/api/holds').send({ product_id: productId, qty: 2 }).expect(201);
     const order = await request(first.url).post('/api/orders').send({ hold_id: hold.body.id }).expect(201);
-    // Requests in flight when SIGTERM arrives are answered, not dropped.
-    const inFlight = Array.from({ length: 20 }, () =>
-      request(first.url).post('/api/holds').send({ product_id: productId, qty: 1 }),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    const exitCode = first.stop('SIGTERM');
-    const answered = await Promise.allSettled(inFlight);
-    expect(await exitCode).toBe(0);
-    const statuses = answered.map((r) => (r.status === 'fulfilled' ? r.value.status : 'refused'));
-    // A request either got its real answer or was never accepted; none got a 5xx.
-    expect(statuses.every((s) => s === 201 || s === 409 || s === 'refused')).toBe(true);
+    // Requests in flight when SIGTERM arrives are answered, not dropped. To have them truly in
+    // flight, the test holds the product row lock so that they queue inside the server.
+    const blocker = await createConnection(databaseUrl);
+    let statuses: Array<number | string>;
+    try {
+      await blocker.query('START TRANSACTION');
+      await blocker.query('SELECT id FROM products WHERE id = ? FOR UPDATE', [productId]);
+      // .then() sends each request now (supertest is lazy); a refused connection counts as such.
+      const inFlight = Array.from({ length: 30 }, () =>
+        request(first.url)
+          .post('/api/holds')
+          .send({ product_id: productId, qty: 1 })
+          .then(
+            (res) => res.status as number | string,
+            () => 'refused',
+          ),
+      );
+      // Five or more of them are inside the server, waiting on the product row lock.
+      await waitFor(async () => {
+        const [rows] = await db.query(
+          "SELECT COUNT(*) AS n FROM information_schema.processlist WHERE db = DATABASE() AND info LIKE '%FOR UPDATE%'",
+        );
+        return Number((rows as Array<{ n: number }>)[0].n) >= 5;
+      });
+      const exitCode = first.stop('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await blocker.query('COMMIT');
+      statuses = await Promise.all(inFlight);
+      expect(await exitCode).toBe(0);
+    } finally {
+      await blocker.end();
+    }
+    // Every request in flight got its real answer: none was dropped or failed by the shutdown.
+    expect(statuses.filter((s) => s !== 201 && s !== 409)).toEqual([]);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(5);
 
     const second = await startServerProcess({ DATABASE_URL: databaseUrl });
     try {
