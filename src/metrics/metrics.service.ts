@@ -113,6 +113,8 @@ export class Metrics {
     new Gauge({
       name: 'flash_sale_product_cache_available',
       help: '1 while the product cache answers, 0 while reads bypass it',
+      // Across a cluster: 0 as soon as any worker has lost it.
+      aggregator: 'min',
       registers: [this.registry],
       collect() {
         this.set(available() ? 1 : 0);
