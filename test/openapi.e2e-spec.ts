@@ -14,7 +14,10 @@ describe('OpenAPI', () => {
   it('serves Swagger UI at /api/docs', async () => {
     const res = await request(t.url).get('/api/docs').expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
-    expect(res.text).toContain('swagger');
+    expect(res.text).toContain('swagger-ui-bundle.js');
+    // The UI's assets are served too (through @fastify/static), not only the page.
+    const bundle = await request(t.url).get('/api/docs/swagger-ui-bundle.js').expect(200);
+    expect(bundle.headers['content-type']).toMatch(/javascript/);
   });
 
   it('serves the same document as the checked-in openapi.json (run `npm run openapi` after API changes)', async () => {

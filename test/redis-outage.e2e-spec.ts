@@ -68,6 +68,39 @@ describe('product cache when Redis goes away', () => {
     });
   });
 
+  describe('Redis hanging (connected, never answering)', () => {
+    let proxy: TcpProxy;
+    let t: TestApp;
+
+    beforeAll(async () => {
+      const redis = new URL(testRedisUrl());
+      proxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
+      t = await startTestApp({ REDIS_URL: proxy.url, CACHE_TTL_SECONDS: '3600' });
+    });
+    afterAll(async () => {
+      await t?.close();
+      await proxy?.close();
+      if (t) await deleteRedisKeys(`flash-sale:${t.config.database.database}:*`);
+    });
+
+    it('gives up on a command after a short limit and answers from the database', async () => {
+      const product = await newProduct(t.dataSource, { stock: 4 });
+      expect(await available(t.url, product.id)).toBe(4);
+      proxy.freeze();
+      // Without the command time limit these would wait for Redis forever.
+      await request(t.url).post('/api/holds').send({ product_id: product.id, qty: 1 }).expect(201);
+      expect(await available(t.url, product.id)).toBe(3);
+      expect(await metric(t.url, /^flash_sale_product_cache_available /)).toBe(0);
+      await proxy.restore();
+      for (;;) {
+        expect(await available(t.url, product.id)).toBe(3);
+        if ((await metric(t.url, /^flash_sale_product_cache_available /)) === 1) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await expectInvariants(t.dataSource, new Map([[product.id, 4]]));
+    });
+  });
+
   describe('Redis unreachable from the start', () => {
     const databaseUrl = newDatabaseUrl();
     let server: ServerProcess;

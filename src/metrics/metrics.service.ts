@@ -45,7 +45,14 @@ export class Metrics {
         event === 'holds_expired' ? 'Holds expired (the holds_expired log events, counted by hold)' : `${event} log events`;
       this.events.set(event, new Counter({ name: `flash_sale_${event}_total`, help, labelNames, registers }));
     }
-    domainEvents.subscribe((event, fields) => this.countEvent(event, fields));
+    domainEvents.subscribe((event, fields) => {
+      // Events are emitted after the commit: a counting bug must never turn a success into a 500.
+      try {
+        this.countEvent(event, fields);
+      } catch {
+        // the log line (written before the listeners run) still records the event
+      }
+    });
 
     this.httpDuration = new Histogram({
       name: 'flash_sale_http_request_duration_seconds',

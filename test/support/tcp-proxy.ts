@@ -7,7 +7,9 @@ export interface TcpProxy {
   port: number;
   /** Drops every connection and refuses new ones: the service behind it "goes away". */
   cut(): Promise<void>;
-  /** Accepts connections again on the same port. */
+  /** Keeps the connections open but stops forwarding: the service behind it hangs. */
+  freeze(): void;
+  /** Accepts (or forwards) again on the same port. */
   restore(): Promise<void>;
   close(): Promise<void>;
 }
@@ -17,6 +19,7 @@ export async function startTcpProxy(target: { host: string; port: number }, sche
   const port = await freePort();
   const sockets = new Set<Socket>();
   let server: Server | null = null;
+  let frozen = false;
 
   const listen = async () => {
     server = createServer((client) => {
@@ -26,7 +29,9 @@ export async function startTcpProxy(target: { host: string; port: number }, sche
         socket.on('close', () => sockets.delete(socket));
         socket.on('error', () => undefined);
       }
-      client.pipe(upstream).pipe(client);
+      // Forward chunk by chunk, dropping what arrives while frozen (a hung server answers nothing).
+      client.on('data', (chunk) => frozen || upstream.write(chunk));
+      upstream.on('data', (chunk) => frozen || client.write(chunk));
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
@@ -42,6 +47,22 @@ export async function startTcpProxy(target: { host: string; port: number }, sche
     server = null;
   };
 
+  const restore = async () => {
+    if (frozen) {
+      // Whatever was dropped left the open connections out of step: start them afresh.
+      frozen = false;
+      for (const socket of sockets) socket.destroy();
+    }
+    if (!server) await listen();
+  };
+
   await listen();
-  return { url: `${scheme}://127.0.0.1:${port}`, port, cut: stop, restore: listen, close: stop };
+  return {
+    url: `${scheme}://127.0.0.1:${port}`,
+    port,
+    cut: stop,
+    freeze: () => (frozen = true),
+    restore,
+    close: stop,
+  };
 }
