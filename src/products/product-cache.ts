@@ -1,5 +1,5 @@
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Cache } from 'cache-manager';
 import { PinoLogger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
@@ -25,7 +25,7 @@ const VERSION_TTL_MS = 24 * 3600 * 1000;
  * writes. A write whose invalidation fails still succeeds (it has committed).
  */
 @Injectable()
-export class ProductCache implements OnApplicationShutdown {
+export class ProductCache implements OnModuleInit, OnApplicationShutdown {
   private readonly ttlMs: number;
   private readonly prefix: string;
   private readonly guard: SharedCacheGuard;
@@ -77,6 +77,16 @@ export class ProductCache implements OnApplicationShutdown {
     }
     const written = await this.guard.attempt(() => Promise.all(ids.map((id) => this.writeNewVersion(id))));
     if (written === CACHE_FAILED) for (const id of ids) this.pendingInvalidations.add(id);
+  }
+
+  /**
+   * Connects before the first request: Redis commands never queue (see cache-stores.ts), so a
+   * crowd arriving before the connection is up would otherwise see an outage. If Redis does not
+   * answer now, the service starts anyway with the cache off (logged) and tries again later.
+   */
+  async onModuleInit(): Promise<void> {
+    if (this.ttlMs === 0) return;
+    await this.guard.attempt(() => this.probe());
   }
 
   async onApplicationShutdown(): Promise<void> {
