@@ -11,8 +11,10 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { HoldsModule } from './holds/holds.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { OrdersModule } from './orders/orders.module';
 import { PaymentsModule } from './payments/payments.module';
+import { cacheModuleOptions } from './products/cache-stores';
 import { ProductsModule } from './products/products.module';
 
 export interface AppOverrides {
@@ -29,7 +31,8 @@ export class AppModule {
         ConfigModule.forRoot(config, overrides.clock),
         LoggerModule.forRoot(loggerOptions(config)),
         DatabaseModule.forRoot(config),
-        CacheModule.register({ isGlobal: true, ttl: config.cacheTtlSeconds * 1000 }),
+        CacheModule.register(cacheModuleOptions(config)),
+        MetricsModule,
         ScheduleModule.forRoot(),
         ProductsModule,
         HoldsModule,

@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { AppModule, AppOverrides } from './app.module';
 import { strictValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
+import { observeHttpRequests } from './metrics/http-metrics';
+import { setupOpenApi } from './openapi/openapi';
 
 /** The contract's body limit: 16 KiB; larger bodies get 413. */
 export const BODY_LIMIT_BYTES = 16 * 1024;
@@ -28,6 +30,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   requireJsonBodies(app);
   app.setGlobalPrefix('api', { exclude: ['health', 'health/ready', 'metrics'] });
   app.useGlobalPipes(strictValidationPipe());
+  observeHttpRequests(app);
+  setupOpenApi(app);
   return app;
 }
 

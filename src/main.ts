@@ -1,6 +1,8 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { DataSource } from 'typeorm';
 import { createApp } from './app';
+import { runClusterPrimary } from './cluster/cluster-primary';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { seedDemoProducts } from './database/seed';
 
@@ -13,8 +15,13 @@ async function bootstrap(): Promise<void> {
     console.error(error.message);
     process.exit(1);
   }
+  if (config.clusterWorkers > 0 && cluster.isPrimary) {
+    await runClusterPrimary(config, config.clusterWorkers);
+    return;
+  }
   const app = await createApp(config);
-  if (config.nodeEnv !== 'production' && config.nodeEnv !== 'test') {
+  // In a cluster the primary has seeded already (workers racing to seed could insert twice).
+  if (config.nodeEnv !== 'production' && config.nodeEnv !== 'test' && !cluster.isWorker) {
     await seedDemoProducts(app.get(DataSource), true);
   }
   await app.listen(config.port, '0.0.0.0');

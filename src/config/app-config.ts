@@ -25,6 +25,8 @@ export interface AppConfig {
   rateLimitPerMinute: number;
   /** Pool size of the database connection pool. */
   dbPoolSize: number;
+  /** Worker processes forked by the cluster primary; 0 runs the app in this process. */
+  clusterWorkers: number;
 }
 
 export class ConfigError extends Error {
@@ -86,6 +88,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel,
     rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
     dbPoolSize: integer('DB_POOL_SIZE', 20, 1, 1000),
+    clusterWorkers: integer('CLUSTER_WORKERS', 0, 0, 256),
   };
 }
 

@@ -1,23 +1,32 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../openapi/problem.schema';
 import { CreateHoldDto } from './dto/create-hold.dto';
 import { HoldResponse } from './hold.response';
 import { HoldsService } from './holds.service';
 
+@ApiTags('holds')
 @Controller('holds')
 export class HoldsController {
   constructor(private readonly holds: HoldsService) {}
 
   @Post()
+  @ApiCreatedResponse({ type: HoldResponse, description: 'The hold; its units stop counting as available at once' })
+  @ApiProblems({ 400: true, 404: 'Unknown product', 409: 'Not enough available stock (`available` says how many)', 413: true, 415: true })
   reserve(@Body() body: CreateHoldDto): Promise<HoldResponse> {
     return this.holds.reserve(body.product_id, body.qty);
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: HoldResponse })
+  @ApiProblems({ 404: 'Unknown hold' })
   get(@Param('id') id: string): Promise<HoldResponse> {
     return this.holds.get(id);
   }
 
   @Delete(':id')
+  @ApiOkResponse({ type: HoldResponse, description: 'The hold, released (releasing twice is fine)' })
+  @ApiProblems({ 404: 'Unknown hold', 409: 'The hold is already converted into an order' })
   @HttpCode(200)
   release(@Param('id') id: string): Promise<HoldResponse> {
     return this.holds.release(id);

@@ -12,6 +12,7 @@ import {
 import { newId } from '../common/ids';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { Metrics } from '../metrics/metrics.service';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ProductCache } from '../products/product-cache';
 import { ProductsRepository } from '../products/products.repository';
@@ -46,6 +47,7 @@ export class HoldsService {
     private readonly cache: ProductCache,
     private readonly clock: Clock,
     private readonly events: DomainEvents,
+    private readonly metrics: Metrics,
   ) {}
 
   async reserve(productId: number, qty: number): Promise<HoldResponse> {
@@ -70,6 +72,7 @@ export class HoldsService {
    * answered before the commit.
    */
   async grant(productId: number, requests: HoldRequest[]): Promise<GrantOutcome[]> {
+    this.metrics.observeHoldBatch(requests.length);
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.config.holdTtlSeconds * 1000);
 
