@@ -1,8 +1,9 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { RawBodyRequest } from '@nestjs/common/interfaces';
 import { FastifyRequest } from 'fastify';
 import { PaymentWebhookDto } from './dto/payment-webhook.dto';
 import { PaymentsService, WebhookResponse } from './payments.service';
+import { WebhookSignatureGuard } from './webhook-signature.guard';
 
 @Controller('payments')
 export class PaymentsController {
@@ -10,6 +11,7 @@ export class PaymentsController {
 
   @Post('webhook')
   @HttpCode(200)
+  @UseGuards(WebhookSignatureGuard)
   webhook(@Body() body: PaymentWebhookDto, @Req() request: RawBodyRequest<FastifyRequest>): Promise<WebhookResponse> {
     return this.payments.applyDelivery(body, request.rawBody?.toString('utf8') ?? JSON.stringify(body));
   }
