@@ -11,6 +11,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { HoldsModule } from './holds/holds.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { OrdersModule } from './orders/orders.module';
 import { PaymentsModule } from './payments/payments.module';
 import { ProductsModule } from './products/products.module';
@@ -31,6 +32,7 @@ export class AppModule {
         DatabaseModule.forRoot(config),
         CacheModule.register({ isGlobal: true, ttl: config.cacheTtlSeconds * 1000 }),
         ScheduleModule.forRoot(),
+        IdempotencyModule,
         ProductsModule,
         HoldsModule,
         OrdersModule,

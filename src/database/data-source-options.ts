@@ -5,9 +5,10 @@ import { Order } from '../orders/order.entity';
 import { WebhookLog } from '../payments/webhook-log.entity';
 import { Product } from '../products/product.entity';
 import { CreateSchema1764050000000 } from './migrations/1764050000000-create-schema';
+import { CreateIdempotencyKeys1764060000000 } from './migrations/1764060000000-create-idempotency-keys';
 
 export const ENTITIES = [Product, Hold, Order, WebhookLog];
-export const MIGRATIONS = [CreateSchema1764050000000];
+export const MIGRATIONS = [CreateSchema1764050000000, CreateIdempotencyKeys1764060000000];
 
 /** Connect and acquire time limits, so a database outage becomes an error, not a hang. */
 const CONNECT_TIMEOUT_MS = 5_000;

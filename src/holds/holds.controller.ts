@@ -1,4 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { IdempotencyClaim } from '../idempotency/idempotency-claim';
+import { Idempotent, IdempotencyKeyClaim } from '../idempotency/idempotency.interceptor';
 import { CreateHoldDto } from './dto/create-hold.dto';
 import { HoldResponse } from './hold.response';
 import { HoldsService } from './holds.service';
@@ -8,8 +10,9 @@ export class HoldsController {
   constructor(private readonly holds: HoldsService) {}
 
   @Post()
-  reserve(@Body() body: CreateHoldDto): Promise<HoldResponse> {
-    return this.holds.reserve(body.product_id, body.qty);
+  @Idempotent('holds')
+  reserve(@Body() body: CreateHoldDto, @IdempotencyKeyClaim() claim: IdempotencyClaim | null): Promise<HoldResponse> {
+    return this.holds.reserve(body.product_id, body.qty, claim?.record);
   }
 
   @Get(':id')
