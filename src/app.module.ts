@@ -15,6 +15,7 @@ import { IdempotencyModule } from './idempotency/idempotency.module';
 import { OrdersModule } from './orders/orders.module';
 import { PaymentsModule } from './payments/payments.module';
 import { ProductsModule } from './products/products.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 
 export interface AppOverrides {
   /** Replaces the system clock (tests move time instead of sleeping). */
@@ -32,6 +33,7 @@ export class AppModule {
         DatabaseModule.forRoot(config),
         CacheModule.register({ isGlobal: true, ttl: config.cacheTtlSeconds * 1000 }),
         ScheduleModule.forRoot(),
+        RateLimitModule.forRoot(config),
         IdempotencyModule,
         ProductsModule,
         HoldsModule,
