@@ -88,3 +88,21 @@ describe('rate limits shared through Redis by two instances (e2e)', () => {
     await expectInvariants(a.dataSource, new Map([[product.id, 10]]));
   });
 });
+
+describe('rate limits while Redis is unreachable (e2e)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    // Nothing listens on port 1: every counter update fails, and the process counts for itself.
+    t = await startTestApp({ REDIS_URL: 'redis://127.0.0.1:1', RATE_LIMIT_PER_MINUTE: '2' });
+  });
+  afterAll(() => t.close());
+
+  it("keeps serving and still limits, on the process's own counters", async () => {
+    const product = await newProduct(t.dataSource, { stock: 10 });
+    await request(t.url).post('/api/holds').send({ product_id: product.id, qty: 1 }).expect(201);
+    await request(t.url).post('/api/holds').send({ product_id: product.id, qty: 1 }).expect(201);
+    expectRateLimited(await request(t.url).post('/api/holds').send({ product_id: product.id, qty: 1 }));
+    await expectInvariants(t.dataSource, new Map([[product.id, 10]]));
+  });
+});
