@@ -1,3 +1,4 @@
+import helmet from '@fastify/helmet';
 import { UnsupportedMediaTypeException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -27,6 +28,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     rawBody: true,
   });
   app.useLogger(app.get(Logger));
+  // Security headers on every answer (nosniff, HSTS, frame and CSP restrictions), errors included.
+  await app.register(helmet);
   requireJsonBodies(app);
   app.setGlobalPrefix('api', { exclude: ['health', 'health/ready', 'metrics'] });
   app.useGlobalPipes(strictValidationPipe());

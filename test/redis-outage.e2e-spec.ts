@@ -4,7 +4,7 @@ import { newProduct } from './support/factories';
 import { deleteRedisKeys, testRedisUrl } from './support/redis';
 import { freePort, ServerProcess, startServerProcess } from './support/server-process';
 import { connectTo } from './support/shared-database';
-import { startTcpProxy, TcpProxy } from './support/tcp-proxy';
+import { TcpProxy } from './support/tcp-proxy';
 import { startTestApp, TestApp } from './support/test-app';
 import { dropDatabase, newDatabaseUrl } from './support/test-database';
 
@@ -26,9 +26,9 @@ describe('product cache when Redis goes away', () => {
 
     beforeAll(async () => {
       const redis = new URL(testRedisUrl());
-      proxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
+      proxy = await TcpProxy.start({ host: redis.hostname, port: Number(redis.port || 6379) });
       // A long TTL: any stale entry would still be there to be (wrongly) served.
-      t = await startTestApp({ REDIS_URL: proxy.url, CACHE_TTL_SECONDS: '3600' });
+      t = await startTestApp({ REDIS_URL: proxy.url('redis'), CACHE_TTL_SECONDS: '3600' });
     });
     afterAll(async () => {
       await t?.close();
@@ -42,7 +42,7 @@ describe('product cache when Redis goes away', () => {
       expect(await available(t.url, product.id)).toBe(10); // now cached in Redis
       expect(await metric(t.url, /^flash_sale_product_cache_lookups_total\{result="hit"\}/)).toBe(1);
 
-      await proxy.cut();
+      await proxy.refuse();
       // Writes succeed although their invalidation cannot reach Redis...
       await request(t.url).post('/api/holds').send({ product_id: product.id, qty: 3 }).expect(201);
       // ...and reads answer from the database: correct, no errors.
@@ -74,8 +74,8 @@ describe('product cache when Redis goes away', () => {
 
     beforeAll(async () => {
       const redis = new URL(testRedisUrl());
-      proxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
-      t = await startTestApp({ REDIS_URL: proxy.url, CACHE_TTL_SECONDS: '3600' });
+      proxy = await TcpProxy.start({ host: redis.hostname, port: Number(redis.port || 6379) });
+      t = await startTestApp({ REDIS_URL: proxy.url('redis'), CACHE_TTL_SECONDS: '3600' });
     });
     afterAll(async () => {
       await t?.close();

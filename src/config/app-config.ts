@@ -23,6 +23,8 @@ export interface AppConfig {
   webhookSecret: string | null;
   logLevel: string;
   rateLimitPerMinute: number;
+  /** The payment webhook's own per-IP limit (the gateway's bursts must not eat the clients' one). */
+  webhookRateLimitPerMinute: number;
   /** Pool size of the database connection pool. */
   dbPoolSize: number;
   /** Worker processes forked by the cluster primary; 0 runs the app in this process. */
@@ -64,6 +66,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const nodeEnv = read('NODE_ENV') ?? 'development';
   const webhookSecret = read('WEBHOOK_SECRET') ?? null;
+  if (webhookSecret !== null) validateWebhookSecret(webhookSecret);
+  if (webhookSecret === null && nodeEnv === 'production') {
+    throw new ConfigError('WEBHOOK_SECRET', 'must be set when NODE_ENV=production: unsigned payment webhooks would let anyone mark an order paid');
+  }
 
   const logLevel = (read('LOG_LEVEL') ?? 'info').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel)) {
@@ -87,6 +93,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookSecret,
     logLevel,
     rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
+    webhookRateLimitPerMinute: integer('WEBHOOK_RATE_LIMIT_PER_MINUTE', 1200, 0, 10_000_000),
     dbPoolSize: integer('DB_POOL_SIZE', 20, 1, 1000),
     clusterWorkers: integer('CLUSTER_WORKERS', 0, 0, 256),
   };
@@ -116,4 +123,18 @@ export function parseDatabaseUrl(raw: string): DatabaseConfig {
     database,
     display: masked.toString(),
   };
+}
+
+/** Standard Webhooks secrets: `whsec_` + base64 of the key; a key under 24 bytes is too weak. */
+export const WEBHOOK_SECRET_PREFIX = 'whsec_';
+const MIN_WEBHOOK_KEY_BYTES = 24;
+
+function validateWebhookSecret(secret: string): void {
+  const encoded = secret.startsWith(WEBHOOK_SECRET_PREFIX) ? secret.slice(WEBHOOK_SECRET_PREFIX.length) : null;
+  if (encoded === null || !/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || encoded.length % 4 !== 0) {
+    throw new ConfigError('WEBHOOK_SECRET', 'must be whsec_ followed by the base64 of the key');
+  }
+  if (Buffer.from(encoded, 'base64').length < MIN_WEBHOOK_KEY_BYTES) {
+    throw new ConfigError('WEBHOOK_SECRET', `must hold a key of at least ${MIN_WEBHOOK_KEY_BYTES} bytes`);
+  }
 }

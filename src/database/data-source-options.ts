@@ -5,12 +5,14 @@ import { Order } from '../orders/order.entity';
 import { WebhookLog } from '../payments/webhook-log.entity';
 import { Product } from '../products/product.entity';
 import { CreateSchema1764050000000 } from './migrations/1764050000000-create-schema';
+import { CreateIdempotencyKeys1764060000000 } from './migrations/1764060000000-create-idempotency-keys';
 
 export const ENTITIES = [Product, Hold, Order, WebhookLog];
-export const MIGRATIONS = [CreateSchema1764050000000];
+export const MIGRATIONS = [CreateSchema1764050000000, CreateIdempotencyKeys1764060000000];
 
 /** Connect and acquire time limits, so a database outage becomes an error, not a hang. */
 const CONNECT_TIMEOUT_MS = 5_000;
+const POOL_QUEUE_LIMIT = 2_000;
 
 export function dataSourceOptions(db: DatabaseConfig, poolSize = 20): DataSourceOptions {
   return {
@@ -37,7 +39,9 @@ export function dataSourceOptions(db: DatabaseConfig, poolSize = 20): DataSource
       maxIdle: poolSize,
       idleTimeout: 60_000,
       enableKeepAlive: true,
-      queueLimit: 0,
+      // Requests waiting for a connection, at most: past it they are refused (503) at once
+      // instead of queueing; each wait is bounded in time too (bounded-pool-wait.ts).
+      queueLimit: POOL_QUEUE_LIMIT,
     },
     logging: false,
   };

@@ -32,6 +32,9 @@ export function isConnectionError(error: unknown): boolean {
     code === 'EPIPE' ||
     code === 'PROTOCOL_CONNECTION_LOST' ||
     code === 'ER_CON_COUNT_ERROR' ||
+    code === 'POOL_WAIT_TIMEOUT' ||
+    code === 'EHOSTUNREACH' ||
+    code === 'ER_SERVER_SHUTDOWN' ||
     message.includes('Pool is closed') ||
     message.includes('Queue limit reached') ||
     message.includes("Can't add new command when connection is in closed state")

@@ -1,6 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../openapi/problem.schema';
+import { IdempotencyClaim } from '../idempotency/idempotency-claim';
+import { Idempotent, IdempotencyKeyClaim } from '../idempotency/idempotency.interceptor';
 import { CreateHoldDto } from './dto/create-hold.dto';
 import { HoldResponse } from './hold.response';
 import { HoldsService } from './holds.service';
@@ -12,9 +14,18 @@ export class HoldsController {
 
   @Post()
   @ApiCreatedResponse({ type: HoldResponse, description: 'The hold; its units stop counting as available at once' })
-  @ApiProblems({ 400: true, 404: 'Unknown product', 409: 'Not enough available stock (`available` says how many)', 413: true, 415: true })
-  reserve(@Body() body: CreateHoldDto): Promise<HoldResponse> {
-    return this.holds.reserve(body.product_id, body.qty);
+  @ApiProblems({
+    400: true,
+    404: 'Unknown product',
+    409: 'Not enough available stock (`available` says how many), or the same Idempotency-Key is still running',
+    413: true,
+    415: true,
+    422: 'The Idempotency-Key was used with another body',
+    429: true,
+  })
+  @Idempotent('holds')
+  reserve(@Body() body: CreateHoldDto, @IdempotencyKeyClaim() claim: IdempotencyClaim | null): Promise<HoldResponse> {
+    return this.holds.reserve(body.product_id, body.qty, claim?.record);
   }
 
   @Get(':id')

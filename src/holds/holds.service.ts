@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainEvents } from '../common/domain-events';
 import {
+  DomainError,
   HoldConvertedError,
   HoldNotFoundError,
   InsufficientStockError,
@@ -13,6 +14,7 @@ import { newId } from '../common/ids';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Metrics } from '../metrics/metrics.service';
+import { AnswerRecorder } from '../idempotency/idempotency-claim';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ProductCache } from '../products/product-cache';
 import { ProductsRepository } from '../products/products.repository';
@@ -50,19 +52,37 @@ export class HoldsService {
     private readonly metrics: Metrics,
   ) {}
 
-  async reserve(productId: number, qty: number): Promise<HoldResponse> {
+  /** `onAnswered` runs inside the grant's transaction with this request's answer (201 or refusal). */
+  async reserve(productId: number, qty: number, onAnswered?: AnswerRecorder): Promise<HoldResponse> {
     if (qty > this.config.maxQtyPerHold) {
       throw new InvalidFieldError('qty', `qty must not be greater than ${this.config.maxQtyPerHold}`);
     }
-    const [outcome] = await this.grant(productId, [{ qty }]);
-    switch (outcome.kind) {
-      case 'granted':
-        return toHoldResponse({ ...outcome.hold, status: 'active' } as Hold, this.clock.now());
-      case 'insufficient':
-        throw new InsufficientStockError(productId, qty, outcome.available);
-      case 'unknown-product':
-        throw new ProductNotFoundError(productId);
-    }
+    const refusalOf = (outcome: GrantOutcome): DomainError | null => {
+      switch (outcome.kind) {
+        case 'granted':
+          return null;
+        case 'insufficient':
+          return new InsufficientStockError(productId, qty, outcome.available);
+        case 'unknown-product':
+          return new ProductNotFoundError(productId);
+      }
+    };
+    const answerOf = (hold: NewHold): HoldResponse =>
+      toHoldResponse({ ...hold, status: 'active' } as Hold, this.clock.now());
+    const [outcome] = await this.grant(productId, [
+      {
+        qty,
+        onDecided:
+          onAnswered &&
+          ((manager, decided) =>
+            onAnswered(
+              manager,
+              decided.kind === 'granted' ? { status: 201, body: answerOf(decided.hold) } : refusalOf(decided)!,
+            )),
+      },
+    ]);
+    if (outcome.kind !== 'granted') throw refusalOf(outcome)!;
+    return answerOf(outcome.hold);
   }
 
   /**

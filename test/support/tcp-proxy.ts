@@ -1,68 +1,94 @@
 import { once } from 'node:events';
-import { createConnection, createServer, Server, Socket } from 'node:net';
-import { freePort } from './server-process';
+import { connect, createServer, Server, Socket } from 'node:net';
 
-export interface TcpProxy {
-  url: string;
-  port: number;
-  /** Drops every connection and refuses new ones: the service behind it "goes away". */
-  cut(): Promise<void>;
-  /** Keeps the connections open but stops forwarding: the service behind it hangs. */
-  freeze(): void;
-  /** Accepts (or forwards) again on the same port. */
-  restore(): Promise<void>;
-  close(): Promise<void>;
-}
+/**
+ * A loopback TCP proxy in front of a shared service (MariaDB, Redis), so that a test can take
+ * "the service" away without touching the real one:
+ * - `refuse()` drops every connection and stops listening (connections refused: the service is down);
+ * - `blackhole()` drops them, then accepts new ones that never answer (a dead network);
+ * - `freeze()` keeps the connections open but forwards nothing (the service hangs);
+ * - `restore()` forwards again on the same port.
+ */
+export class TcpProxy {
+  private server: Server | null = null;
+  private readonly sockets = new Set<Socket>();
+  private mode: 'forward' | 'blackhole' | 'frozen' = 'forward';
 
-/** A loopback TCP proxy to `target` (host:port) that a test can cut and restore, e.g. for Redis. */
-export async function startTcpProxy(target: { host: string; port: number }, scheme = 'redis'): Promise<TcpProxy> {
-  const port = await freePort();
-  const sockets = new Set<Socket>();
-  let server: Server | null = null;
-  let frozen = false;
+  private constructor(
+    private readonly target: { host: string; port: number },
+    public port = 0,
+  ) {}
 
-  const listen = async () => {
-    server = createServer((client) => {
-      const upstream = createConnection(target);
-      for (const socket of [client, upstream]) {
-        sockets.add(socket);
-        socket.on('close', () => sockets.delete(socket));
-        socket.on('error', () => undefined);
-      }
-      // Forward chunk by chunk, dropping what arrives while frozen (a hung server answers nothing).
-      client.on('data', (chunk) => frozen || upstream.write(chunk));
-      upstream.on('data', (chunk) => frozen || client.write(chunk));
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    server.listen(port, '127.0.0.1');
-    await once(server, 'listening');
-  };
-  const stop = async () => {
-    if (!server) return;
-    const closing = once(server, 'close');
-    server.close();
-    for (const socket of sockets) socket.destroy();
-    await closing;
-    server = null;
-  };
+  static async start(target: { host: string; port: number }): Promise<TcpProxy> {
+    const proxy = new TcpProxy(target);
+    await proxy.listen();
+    return proxy;
+  }
 
-  const restore = async () => {
-    if (frozen) {
-      // Whatever was dropped left the open connections out of step: start them afresh.
-      frozen = false;
-      for (const socket of sockets) socket.destroy();
+  /** The proxy's address as a URL of the given scheme (`redis://127.0.0.1:<port>`). */
+  url(scheme: string): string {
+    return `${scheme}://127.0.0.1:${this.port}`;
+  }
+
+  async refuse(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    this.dropAll();
+    if (server) {
+      server.close();
+      await once(server, 'close');
     }
-    if (!server) await listen();
-  };
+  }
 
-  await listen();
-  return {
-    url: `${scheme}://127.0.0.1:${port}`,
-    port,
-    cut: stop,
-    freeze: () => (frozen = true),
-    restore,
-    close: stop,
-  };
+  async blackhole(): Promise<void> {
+    this.mode = 'blackhole';
+    this.dropAll();
+    if (!this.server) await this.listen();
+  }
+
+  freeze(): void {
+    this.mode = 'frozen';
+  }
+
+  async restore(): Promise<void> {
+    // Connections that lived through a freeze are out of step (bytes were dropped): start afresh.
+    this.mode = 'forward';
+    this.dropAll();
+    if (!this.server) await this.listen();
+  }
+
+  async close(): Promise<void> {
+    await this.refuse();
+  }
+
+  private async listen(): Promise<void> {
+    const server = createServer((client) => this.accept(client));
+    server.listen(this.port, '127.0.0.1');
+    await once(server, 'listening');
+    this.port = (server.address() as { port: number }).port;
+    this.server = server;
+  }
+
+  private accept(client: Socket): void {
+    this.track(client);
+    if (this.mode === 'blackhole') return;
+    const upstream = this.track(connect(this.target.port, this.target.host));
+    // Chunk by chunk rather than pipe(), so that a freeze can drop what arrives.
+    client.on('data', (chunk) => this.mode === 'forward' && upstream.write(chunk));
+    upstream.on('data', (chunk) => this.mode === 'forward' && client.write(chunk));
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  }
+
+  private track(socket: Socket): Socket {
+    this.sockets.add(socket);
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => this.sockets.delete(socket));
+    return socket;
+  }
+
+  private dropAll(): void {
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+  }
 }
