@@ -37,14 +37,14 @@ describe('process lifecycle (e2e, the built server as a child process)', () => {
     try {
       await blocker.query('START TRANSACTION');
       await blocker.query('SELECT id FROM products WHERE id = ? FOR UPDATE', [productId]);
-      // .then() sends each request now (supertest is lazy); a refused connection counts as such.
+      // .then() sends each request now (supertest is lazy).
       const inFlight = Array.from({ length: 30 }, () =>
         request(first.url)
           .post('/api/holds')
           .send({ product_id: productId, qty: 1 })
           .then(
             (res) => res.status as number | string,
-            () => 'refused',
+            (error: { code?: string }) => error.code ?? 'failed',
           ),
       );
       // Five or more of them are inside the server, waiting on the product row lock.
@@ -62,8 +62,9 @@ describe('process lifecycle (e2e, the built server as a child process)', () => {
     } finally {
       await blocker.end();
     }
-    // Every request in flight got its real answer: none was dropped or failed by the shutdown.
-    expect(statuses.filter((s) => s !== 201 && s !== 409)).toEqual([]);
+    // Every request the server had accepted got its real answer: none was dropped (a reset) or
+    // failed (5xx) by the shutdown. One that had not connected yet is refused, safe to retry.
+    expect(statuses.filter((s) => s !== 201 && s !== 409 && s !== 'ECONNREFUSED')).toEqual([]);
     expect(statuses.filter((s) => s === 201)).toHaveLength(5);
 
     const second = await startServerProcess({ DATABASE_URL: databaseUrl });
