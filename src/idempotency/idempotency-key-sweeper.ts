@@ -2,6 +2,7 @@ import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common'
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { PinoLogger } from 'nestjs-pino';
 import { Clock } from '../common/clock';
+import { PeriodicJob } from '../common/periodic-job';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 
 const SWEEP_INTERVAL_MS = 60_000;
@@ -11,7 +12,9 @@ const BATCH = 1_000;
 /** Deletes Idempotency-Key records past their 24 hours, once a minute, in small batches. */
 @Injectable()
 export class IdempotencyKeySweeper implements OnModuleInit, OnApplicationShutdown {
-  private running: Promise<number> | null = null;
+  private readonly job = new PeriodicJob('idempotency-key-sweep', () => this.sweep(), (err) =>
+    this.logger.error({ err }, 'idempotency key sweep failed'),
+  );
 
   constructor(
     private readonly scheduler: SchedulerRegistry,
@@ -23,21 +26,16 @@ export class IdempotencyKeySweeper implements OnModuleInit, OnApplicationShutdow
   }
 
   onModuleInit(): void {
-    const timer = setInterval(() => {
-      this.deleteExpired().catch((err) => this.logger.error({ err }, 'idempotency key sweep failed'));
-    }, SWEEP_INTERVAL_MS);
-    timer.unref();
-    this.scheduler.addInterval('idempotency-key-sweep', timer);
+    this.job.schedule(this.scheduler, SWEEP_INTERVAL_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.running?.catch(() => undefined);
+  onApplicationShutdown(): Promise<void> {
+    return this.job.settle();
   }
 
   /** One sweep; returns how many records it deleted. */
   deleteExpired(): Promise<number> {
-    this.running ??= this.sweep().finally(() => (this.running = null));
-    return this.running;
+    return this.job.run();
   }
 
   private async sweep(): Promise<number> {

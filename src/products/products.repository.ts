@@ -39,27 +39,21 @@ export class ProductsRepository {
    */
   async lockForUpdate(manager: EntityManager, id: number): Promise<StockRow | null> {
     if (id > MAX_PRODUCT_ID) return null;
-    const row = await manager
-      .getRepository(Product)
-      .createQueryBuilder('p')
-      .select(['p.id', 'p.price', 'p.stock', 'p.reserved'])
-      .where('p.id = :id', { id })
-      .setLock('pessimistic_write')
-      .getOne();
-    return row ?? null;
+    return (await this.stockRow(manager, id).getOne()) ?? null;
   }
 
   /** Like lockForUpdate, but gives up at once (null) when another transaction holds the row. */
   async tryLock(manager: EntityManager, id: number): Promise<StockRow | null> {
-    const row = await manager
+    return (await this.stockRow(manager, id).setOnLocked('skip_locked').getOne()) ?? null;
+  }
+
+  private stockRow(manager: EntityManager, id: number) {
+    return manager
       .getRepository(Product)
       .createQueryBuilder('p')
       .select(['p.id', 'p.price', 'p.stock', 'p.reserved'])
       .where('p.id = :id', { id })
-      .setLock('pessimistic_write')
-      .setOnLocked('skip_locked')
-      .getOne();
-    return row ?? null;
+      .setLock('pessimistic_write');
   }
 
   /** `delta` units more (or fewer) held. The CHECK (reserved <= stock) guards the result. */
