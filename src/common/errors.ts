@@ -113,3 +113,14 @@ export class DatabaseUnavailableError extends DomainError {
     this.headers['retry-after'] = '5';
   }
 }
+
+/** Too many hold requests are already waiting for this product: refused before it queues. */
+export class HoldQueueFullError extends DomainError {
+  readonly code = 'hold-queue-full';
+  readonly status = 503;
+  readonly title = 'Too many hold requests waiting';
+  constructor(productId: number, retryAfterSeconds = 1) {
+    super(`Product ${productId} has too many hold requests waiting; retry shortly.`);
+    this.headers['retry-after'] = String(retryAfterSeconds);
+  }
+}

@@ -25,6 +25,12 @@ export interface AppConfig {
   rateLimitPerMinute: number;
   /** Pool size of the database connection pool. */
   dbPoolSize: number;
+  /** Group commit of hold requests per product (HOLD_BATCHING=on); off = one transaction each. */
+  holdBatching: boolean;
+  /** Most hold requests decided by one grant transaction. */
+  holdBatchMax: number;
+  /** Most hold requests waiting per product before new ones get 503. */
+  holdQueueMax: number;
 }
 
 export class ConfigError extends Error {
@@ -68,6 +74,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
 
+  const holdBatching = (read('HOLD_BATCHING') ?? 'on').toLowerCase();
+  if (holdBatching !== 'on' && holdBatching !== 'off') {
+    throw new ConfigError('HOLD_BATCHING', `must be on or off, got "${holdBatching}"`);
+  }
+
   const redisUrl = read('REDIS_URL') ?? null;
   if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl)) {
     throw new ConfigError('REDIS_URL', 'must start with redis:// or rediss://');
@@ -86,6 +97,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel,
     rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
     dbPoolSize: integer('DB_POOL_SIZE', 20, 1, 1000),
+    holdBatching: holdBatching === 'on',
+    holdBatchMax: integer('HOLD_BATCH_MAX', 256, 1, 10_000),
+    holdQueueMax: integer('HOLD_QUEUE_MAX', 10_000, 1, 1_000_000),
   };
 }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainEvents } from '../common/domain-events';
@@ -15,6 +15,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ProductCache } from '../products/product-cache';
 import { ProductsRepository } from '../products/products.repository';
+import { HoldBatcher } from './hold-batcher';
 import { Hold } from './hold.entity';
 import { HoldResponse, toHoldResponse } from './hold.response';
 import { HoldsRepository, NewHold } from './holds.repository';
@@ -37,7 +38,10 @@ export interface HoldRequest {
 }
 
 @Injectable()
-export class HoldsService {
+export class HoldsService implements BeforeApplicationShutdown {
+  /** Group commit of hold requests per product; null when HOLD_BATCHING=off. */
+  readonly batcher: HoldBatcher<HoldRequest, GrantOutcome> | null;
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly tx: TransactionRunner,
@@ -46,13 +50,33 @@ export class HoldsService {
     private readonly cache: ProductCache,
     private readonly clock: Clock,
     private readonly events: DomainEvents,
-  ) {}
+  ) {
+    this.batcher = config.holdBatching
+      ? new HoldBatcher((productId, requests) => this.grant(productId, requests), {
+          maxBatch: config.holdBatchMax,
+          maxQueue: config.holdQueueMax,
+        })
+      : null;
+  }
 
-  async reserve(productId: number, qty: number): Promise<HoldResponse> {
+  /** Shutdown waits until every queued hold request has its real answer. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.batcher?.drain();
+  }
+
+  /**
+   * Reserves `qty` units. An invalid request is refused here, before it can join a batch; a
+   * valid one is decided with the product's other waiting requests (or alone when batching is
+   * off). `onDecided` runs inside the deciding transaction (see HoldRequest).
+   */
+  async reserve(productId: number, qty: number, onDecided?: HoldRequest['onDecided']): Promise<HoldResponse> {
     if (qty > this.config.maxQtyPerHold) {
       throw new InvalidFieldError('qty', `qty must not be greater than ${this.config.maxQtyPerHold}`);
     }
-    const [outcome] = await this.grant(productId, [{ qty }]);
+    const request: HoldRequest = { qty, onDecided };
+    const outcome = this.batcher
+      ? await this.batcher.submit(productId, request)
+      : (await this.grant(productId, [request]))[0];
     switch (outcome.kind) {
       case 'granted':
         return toHoldResponse({ ...outcome.hold, status: 'active' } as Hold, this.clock.now());
