@@ -86,6 +86,13 @@ export function renderTable(record: RunRecord): string {
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
   for (const r of record.scenarios) {
+    const steps = r.extra?.steps as Record<string, { perSecond: number; p50: number; p99: number }> | undefined;
+    if (steps) {
+      const parts = Object.entries(steps).map(([step, s]) => `${step} ${fmt(s.perSecond)}/s p50 ${s.p50} p99 ${s.p99} ms`);
+      out.push(`${r.name} steps: ${parts.join('; ')}`);
+    }
+  }
+  for (const r of record.scenarios) {
     for (const c of r.checks.filter((c) => !c.ok)) out.push(`FAILED ${r.name}: ${c.name} (${c.detail})`);
   }
   out.push('');
