@@ -94,6 +94,7 @@ async function runScenario(scenario: Scenario, options: BenchOptions): Promise<S
       errors: 0,
       timeouts: 0,
       peakRssMb: null,
+      serverCpuUsPerRequest: null,
       checks: [{ name: 'ran to the end', ok: false, detail: error instanceof Error ? error.message : String(error) }],
     };
   }

@@ -70,7 +70,7 @@ export function evaluateTargets(results: ScenarioResult[]): Target[] {
 }
 
 export function renderTable(record: RunRecord): string {
-  const header = ['scenario', 'throughput', 'p50 ms', 'p90 ms', 'p99 ms', 'requests', 'non-2xx', 'peak RSS', 'checks'];
+  const header = ['scenario', 'throughput', 'p50 ms', 'p90 ms', 'p99 ms', 'requests', 'non-2xx', 'peak RSS', 'CPU/req', 'checks'];
   const rows = record.scenarios.map((r) => [
     r.name,
     `${fmt(r.throughput)} ${r.unit}`,
@@ -80,6 +80,7 @@ export function renderTable(record: RunRecord): string {
     fmt(r.requests),
     fmt(nonSuccess(r)),
     r.peakRssMb === null ? '-' : `${r.peakRssMb} MB`,
+    r.serverCpuUsPerRequest === null ? '-' : `${r.serverCpuUsPerRequest} µs`,
     r.checks.every((c) => c.ok) ? 'ok' : 'FAILED',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
@@ -106,9 +107,13 @@ export function renderTable(record: RunRecord): string {
 export function renderMarkdownTable(record: RunRecord): string {
   const rows = record.scenarios.map(
     (r) =>
-      `| \`${r.name}\` | ${fmt(r.throughput)} ${r.unit} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${fmt(r.requests)} | ${r.peakRssMb ?? '-'} MB | ${r.checks.every((c) => c.ok) ? 'ok' : 'FAILED'} |`,
+      `| \`${r.name}\` | ${fmt(r.throughput)} ${r.unit} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${fmt(r.requests)} | ${r.peakRssMb ?? '-'} MB | ${r.serverCpuUsPerRequest ?? '-'} µs | ${r.checks.every((c) => c.ok) ? 'ok' : 'FAILED'} |`,
   );
-  return ['| scenario | throughput | p50 ms | p99 ms | requests | server peak RSS | checks |', '|---|---|---|---|---|---|---|', ...rows].join('\n');
+  return [
+    '| scenario | throughput | p50 ms | p99 ms | requests | server peak RSS | server CPU / request | checks |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }
 
 function nonSuccess(r: ScenarioResult): number {

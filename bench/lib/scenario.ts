@@ -3,7 +3,7 @@ import { Connection } from 'mysql2/promise';
 import { join } from 'node:path';
 import { connect, dropDatabase, newDatabaseUrl } from './database';
 import { LoadResult, statusCounts } from './load';
-import { ROOT, startServer } from './server';
+import { readCpuSeconds, ROOT, startServer } from './server';
 
 export interface BenchOptions {
   /** Seconds of measured load per duration-based scenario. */
@@ -36,6 +36,8 @@ export interface ScenarioResult {
   errors: number;
   timeouts: number;
   peakRssMb: number | null;
+  /** Server CPU time per answered request during the measured load, µs (null off Linux). */
+  serverCpuUsPerRequest: number | null;
   checks: Check[];
   /** Scenario-specific figures (per-step latencies of the funnel, say). */
   extra?: Record<string, unknown>;
@@ -47,10 +49,16 @@ export interface Scenario {
   run(options: BenchOptions): Promise<ScenarioResult>;
 }
 
-export type Measured = Pick<ScenarioResult, 'requests' | 'durationS' | 'latencyMs' | 'statuses' | 'errors' | 'timeouts'>;
+export type Measured = Pick<
+  ScenarioResult,
+  'requests' | 'durationS' | 'latencyMs' | 'statuses' | 'errors' | 'timeouts' | 'serverCpuUsPerRequest'
+>;
 
-export function measured(result: LoadResult): Measured {
+/** The load's figures; `cpuSeconds` is the server's CPU time spent during it. */
+export function measured(result: LoadResult, cpuSeconds: number | null = null): Measured {
   return {
+    serverCpuUsPerRequest:
+      cpuSeconds === null || result.requests.total === 0 ? null : Math.round((cpuSeconds * 1e6) / result.requests.total),
     requests: result.requests.total,
     durationS: result.duration,
     latencyMs: {
@@ -71,7 +79,17 @@ export function check(name: string, ok: boolean, detail: string): Check {
 
 export interface AppUnderTest {
   url: string;
+  pid: number;
   db: Connection;
+  /** Runs a load and returns its result with the server's CPU time during it. */
+  measure<T>(load: () => Promise<T>): Promise<{ result: T; cpuSeconds: number | null }>;
+}
+
+export async function measureCpu<T>(pid: number, load: () => Promise<T>): Promise<{ result: T; cpuSeconds: number | null }> {
+  const before = readCpuSeconds(pid);
+  const result = await load();
+  const after = readCpuSeconds(pid);
+  return { result, cpuSeconds: before === null || after === null ? null : after - before };
 }
 
 /**
@@ -105,7 +123,7 @@ export async function withApp<T>(
     let value: T;
     try {
       db = await connect(databaseUrl);
-      value = await work({ url: server.url, db });
+      value = await work({ url: server.url, pid: server.pid, db, measure: (load) => measureCpu(server.pid, load) });
     } catch (error) {
       await server.stop();
       throw error;

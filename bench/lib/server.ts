@@ -87,3 +87,20 @@ export function readPeakRssMb(pid: number): number | null {
     return null;
   }
 }
+
+/**
+ * CPU time (user + system, seconds) the process has used so far, or null off Linux. Unlike
+ * throughput it hardly depends on what else runs on the machine, so µs of server CPU per
+ * request is the figure to compare across noisy runs.
+ */
+export function readCpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start at ") ".
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const CLOCK_TICKS_PER_SECOND = 100;
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}

@@ -59,14 +59,16 @@ function withAppFunnel(options: BenchOptions) {
       failed: 0,
       unexpected: [],
     };
-    const result = await fire('funnel', {
-      url: app.url,
-      connections: CONNECTIONS,
-      duration: options.duration,
-      headers: JSON_HEADERS,
-      requests: buyerJourney(products, tally),
-    });
-    const m = measured(result);
+    const { result, cpuSeconds } = await app.measure(() =>
+      fire('funnel', {
+        url: app.url,
+        connections: CONNECTIONS,
+        duration: options.duration,
+        headers: JSON_HEADERS,
+        requests: buyerJourney(products, tally),
+      }),
+    );
+    const m = measured(result, cpuSeconds);
 
     const stored = async (sql: string) => count(app.db, sql, [products]);
     const orders = await stored('SELECT COUNT(*) FROM orders WHERE product_id IN (?)');

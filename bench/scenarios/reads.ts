@@ -2,16 +2,19 @@
 import { join } from 'node:path';
 import { insertProduct } from '../lib/database';
 import { fire, LoadResult } from '../lib/load';
-import { BenchOptions, check, Check, measured, Scenario, ScenarioResult, withApp } from '../lib/scenario';
+import { BenchOptions, check, Check, measureCpu, measured, Scenario, ScenarioResult, withApp } from '../lib/scenario';
 import { ROOT, startServer } from '../lib/server';
+
+type Measurement = { result: LoadResult; cpuSeconds: number | null };
 
 const READ_CONNECTIONS = 128;
 
-async function readLoad(label: string, url: string, expectBody: string, options: BenchOptions): Promise<LoadResult> {
+async function readLoad(label: string, pid: number, url: string, options: BenchOptions): Promise<Measurement> {
+  const expectBody = await (await fetch(url)).text();
   if (options.warmup > 0) {
     await fire(`${label} warm-up`, { url, connections: READ_CONNECTIONS, duration: options.warmup });
   }
-  return fire(label, { url, connections: READ_CONNECTIONS, duration: options.duration, expectBody });
+  return measureCpu(pid, () => fire(label, { url, connections: READ_CONNECTIONS, duration: options.duration, expectBody }));
 }
 
 function readChecks(result: LoadResult): Check[] {
@@ -22,8 +25,8 @@ function readChecks(result: LoadResult): Check[] {
   ];
 }
 
-function toResult(scenario: Scenario, result: LoadResult, peakRssMb: number | null, checks: Check[]): ScenarioResult {
-  const m = measured(result);
+function toResult(scenario: Scenario, { result, cpuSeconds }: Measurement, peakRssMb: number | null, checks: Check[]): ScenarioResult {
+  const m = measured(result, cpuSeconds);
   return { name: scenario.name, title: scenario.title, unit: 'req/s', throughput: m.requests / m.durationS, ...m, peakRssMb, checks };
 }
 
@@ -33,13 +36,10 @@ export const read: Scenario = {
   async run(options) {
     const { value, peakRssMb, shutdown } = await withApp('read', {}, options, async (app) => {
       const product = await insertProduct(app.db, 'Flash Sneaker', 100, '99.00');
-      const url = `${app.url}/api/products/${product}`;
-      const expected = await (await fetch(url)).text();
-      const result = await readLoad('read', url, expected, options);
-      const checks = readChecks(result);
-      return { result, checks };
+      const run = await readLoad('read', app.pid, `${app.url}/api/products/${product}`, options);
+      return { run, checks: readChecks(run.result) };
     });
-    return toResult(this, value.result, peakRssMb, [...value.checks, shutdown]);
+    return toResult(this, value.run, peakRssMb, [...value.checks, shutdown]);
   },
 };
 
@@ -52,16 +52,14 @@ export const ceiling: Scenario = {
       { NODE_ENV: 'production' },
       join(options.resultsDir, 'ceiling.server.log'),
     );
-    let result: LoadResult;
+    let run: Measurement;
     try {
-      const url = `${server.url}/api/products/1`;
-      const expected = await (await fetch(url)).text();
-      result = await readLoad('ceiling', url, expected, options);
+      run = await readLoad('ceiling', server.pid, `${server.url}/api/products/1`, options);
     } catch (error) {
       await server.stop();
       throw error;
     }
     const stopped = await server.stop();
-    return toResult(this, result, stopped.peakRssMb, readChecks(result));
+    return toResult(this, run, stopped.peakRssMb, readChecks(run.result));
   },
 };
