@@ -13,7 +13,7 @@ const LATENCY_W = WIDTH - LATENCY_X - 30;
 
 export function renderChart(record: RunRecord): string {
   const rows = record.scenarios;
-  const height = TOP + rows.length * ROW_H + 70;
+  const height = TOP + rows.length * ROW_H + 80;
   const maxThroughput = niceCeil(Math.max(1, ...rows.map((r) => r.throughput)));
   const maxLatency = 10 ** Math.max(2, Math.ceil(Math.log10(Math.max(1, ...rows.map((r) => r.latencyMs.p99)))));
   const tx = (v: number) => THROUGHPUT_X + (v / maxThroughput) * THROUGHPUT_W;
@@ -34,6 +34,9 @@ export function renderChart(record: RunRecord): string {
     parts.push(gridLine(tx(v), bottom, fmt(v)));
   }
   for (let ms = 1; ms <= maxLatency; ms *= 10) parts.push(gridLine(lx(ms), bottom, fmt(ms)));
+  // The targets of the hold scenarios: 5,000 holds/s, p99 ≤ 100 ms.
+  if (maxThroughput >= HOLD_TARGET_PER_S) parts.push(targetLine(tx(HOLD_TARGET_PER_S), bottom, 'target 5,000/s'));
+  parts.push(targetLine(lx(P99_TARGET_MS), bottom, 'p99 target 100 ms'));
 
   rows.forEach((r, i) => {
     const y = TOP + i * ROW_H;
@@ -52,10 +55,20 @@ export function renderChart(record: RunRecord): string {
 
   const m = record.machine;
   parts.push(
-    `<text x="20" y="${bottom + 40}" fill="#555">${esc(`${m.cpus} × ${m.cpuModel}, Node ${m.node}, ${m.database}; server, database and load generator on the same machine; load average ${m.loadBefore} before, ${m.loadAfter} after`)}</text>`,
+    `<text x="20" y="${bottom + 54}" fill="#555">${esc(`${m.cpus} × ${m.cpuModel}, Node ${m.node}, ${m.database}; server, database and load generator on the same machine; load average ${m.loadBefore} before, ${m.loadAfter} after`)}</text>`,
     `</svg>`,
   );
   return parts.join('\n') + '\n';
+}
+
+const HOLD_TARGET_PER_S = 5000;
+const P99_TARGET_MS = 100;
+
+function targetLine(x: number, bottom: number, label: string): string {
+  return (
+    `<line x1="${x.toFixed(1)}" y1="${TOP - 2}" x2="${x.toFixed(1)}" y2="${bottom}" stroke="#c92a2a" stroke-dasharray="4 3"/>` +
+    `<text x="${(x + 3).toFixed(1)}" y="${bottom + 30}" fill="#c92a2a" font-size="11">${label}</text>`
+  );
 }
 
 function gridLine(x: number, bottom: number, label: string): string {
