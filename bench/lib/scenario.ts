@@ -13,7 +13,7 @@ export interface BenchOptions {
   resultsDir: string;
   /** Extra environment for every app server (BENCH_SERVER_ENV="DB_POOL_SIZE=10 ..."). */
   serverEnv: Record<string, string>;
-  /** Writes a V8 CPU profile of the server under `hot` into resultsDir. */
+  /** Writes a V8 CPU profile of each app server (node --cpu-prof) into resultsDir. */
   profile: boolean;
 }
 
@@ -104,7 +104,7 @@ export async function withApp<T>(
   work: (app: AppUnderTest) => Promise<T>,
 ): Promise<{ value: T; peakRssMb: number | null; shutdown: Check }> {
   const databaseUrl = newDatabaseUrl();
-  const nodeArgs = options.profile && name === 'hot' ? ['--cpu-prof', `--cpu-prof-dir=${options.resultsDir}`] : [];
+  const nodeArgs = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${options.resultsDir}`] : [];
   let db: Connection | undefined;
   try {
     const server = await startServer(
