@@ -32,9 +32,10 @@ describe('GET /metrics', () => {
     const product = await newProduct(t.dataSource, { stock: 3 });
     await request(t.url).get(`/api/products/${product.id}`).expect(200);
     await request(t.url).get(`/api/products/${product.id}`).expect(200);
-    await Promise.all(
-      Array.from({ length: 5 }, () => request(t.url).post('/api/holds').send({ product_id: product.id, qty: 1 })),
-    );
+    // One after another, so each is a batch of one (concurrent ones would share batches).
+    for (let i = 0; i < 5; i++) {
+      await request(t.url).post('/api/holds').send({ product_id: product.id, qty: 1 });
+    }
     const hold = await request(t.url).get('/api/holds/not-a-hold').expect(404);
     expect(hold.body.code).toBe('hold-not-found');
 

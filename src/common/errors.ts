@@ -167,3 +167,29 @@ export class IdempotencyKeyReusedError extends DomainError {
     super('This Idempotency-Key was used with a different request body; use a new key for a new request.');
   }
 }
+
+/** Too many hold requests are already waiting for this product: refused before it queues. */
+export class HoldQueueFullError extends DomainError {
+  readonly code = 'hold-queue-full';
+  readonly status = 503;
+  readonly title = 'Too many hold requests waiting';
+  constructor(productId: number, retryAfterSeconds = 1) {
+    super(`Product ${productId} has too many hold requests waiting; retry shortly.`);
+    this.headers['retry-after'] = String(retryAfterSeconds);
+  }
+}
+
+/**
+ * A hold request that waited in its product's queue longer than allowed (the batch ahead of it
+ * is stuck, typically on a database that stopped answering): refused before it reached the
+ * database, so nothing happened.
+ */
+export class HoldQueueTimeoutError extends DomainError {
+  readonly code = 'service-unavailable';
+  readonly status = 503;
+  readonly title = 'Service unavailable';
+  constructor() {
+    super('The hold could not be decided in time; retry shortly.');
+    this.headers['retry-after'] = '1';
+  }
+}

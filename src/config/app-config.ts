@@ -29,6 +29,12 @@ export interface AppConfig {
   dbPoolSize: number;
   /** Worker processes forked by the cluster primary; 0 runs the app in this process. */
   clusterWorkers: number;
+  /** Group commit of hold requests per product (HOLD_BATCHING=on); off = one transaction each. */
+  holdBatching: boolean;
+  /** Most hold requests decided by one grant transaction. */
+  holdBatchMax: number;
+  /** Most hold requests waiting per product before new ones get 503. */
+  holdQueueMax: number;
 }
 
 export class ConfigError extends Error {
@@ -76,6 +82,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
 
+  const holdBatching = (read('HOLD_BATCHING') ?? 'on').toLowerCase();
+  if (holdBatching !== 'on' && holdBatching !== 'off') {
+    throw new ConfigError('HOLD_BATCHING', `must be on or off, got "${holdBatching}"`);
+  }
+
   const redisUrl = read('REDIS_URL') ?? null;
   if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl)) {
     throw new ConfigError('REDIS_URL', 'must start with redis:// or rediss://');
@@ -96,6 +107,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookRateLimitPerMinute: integer('WEBHOOK_RATE_LIMIT_PER_MINUTE', 1200, 0, 10_000_000),
     dbPoolSize: integer('DB_POOL_SIZE', 20, 1, 1000),
     clusterWorkers: integer('CLUSTER_WORKERS', 0, 0, 256),
+    holdBatching: holdBatching === 'on',
+    holdBatchMax: integer('HOLD_BATCH_MAX', 256, 1, 10_000),
+    holdQueueMax: integer('HOLD_QUEUE_MAX', 10_000, 1, 1_000_000),
   };
 }
 

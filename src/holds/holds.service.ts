@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainEvents } from '../common/domain-events';
@@ -18,6 +18,7 @@ import { AnswerRecorder } from '../idempotency/idempotency-claim';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ProductCache } from '../products/product-cache';
 import { ProductsRepository } from '../products/products.repository';
+import { HoldBatcher } from './hold-batcher';
 import { Hold } from './hold.entity';
 import { HoldResponse, toHoldResponse } from './hold.response';
 import { HoldsRepository, NewHold } from './holds.repository';
@@ -40,7 +41,10 @@ export interface HoldRequest {
 }
 
 @Injectable()
-export class HoldsService {
+export class HoldsService implements BeforeApplicationShutdown {
+  /** Group commit of hold requests per product; null when HOLD_BATCHING=off. */
+  readonly batcher: HoldBatcher<HoldRequest, GrantOutcome> | null;
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly tx: TransactionRunner,
@@ -50,9 +54,26 @@ export class HoldsService {
     private readonly clock: Clock,
     private readonly events: DomainEvents,
     private readonly metrics: Metrics,
-  ) {}
+  ) {
+    this.batcher = config.holdBatching
+      ? new HoldBatcher((productId, requests) => this.grant(productId, requests), {
+          maxBatch: config.holdBatchMax,
+          maxQueue: config.holdQueueMax,
+        })
+      : null;
+  }
 
-  /** `onAnswered` runs inside the grant's transaction with this request's answer (201 or refusal). */
+  /** Shutdown waits until every queued hold request has its real answer. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.batcher?.drain();
+  }
+
+  /**
+   * Reserves `qty` units. An invalid request is refused here, before it can join a batch; a
+   * valid one is decided with the product's other waiting requests (or alone when batching is
+   * off). `onAnswered` runs inside the deciding transaction with this request's answer (201 or
+   * the refusal), so an Idempotency-Key's stored answer commits together with the hold.
+   */
   async reserve(productId: number, qty: number, onAnswered?: AnswerRecorder): Promise<HoldResponse> {
     if (qty > this.config.maxQtyPerHold) {
       throw new InvalidFieldError('qty', `qty must not be greater than ${this.config.maxQtyPerHold}`);
@@ -69,18 +90,19 @@ export class HoldsService {
     };
     const answerOf = (hold: NewHold): HoldResponse =>
       toHoldResponse({ ...hold, status: 'active' } as Hold, this.clock.now());
-    const [outcome] = await this.grant(productId, [
-      {
-        qty,
-        onDecided:
-          onAnswered &&
-          ((manager, decided) =>
-            onAnswered(
-              manager,
-              decided.kind === 'granted' ? { status: 201, body: answerOf(decided.hold) } : refusalOf(decided)!,
-            )),
-      },
-    ]);
+    const request: HoldRequest = {
+      qty,
+      onDecided:
+        onAnswered &&
+        ((manager, decided) =>
+          onAnswered(
+            manager,
+            decided.kind === 'granted' ? { status: 201, body: answerOf(decided.hold) } : refusalOf(decided)!,
+          )),
+    };
+    const outcome = this.batcher
+      ? await this.batcher.submit(productId, request)
+      : (await this.grant(productId, [request]))[0];
     if (outcome.kind !== 'granted') throw refusalOf(outcome)!;
     return answerOf(outcome.hold);
   }

@@ -39,21 +39,25 @@ export class ProductsRepository {
    */
   async lockForUpdate(manager: EntityManager, id: number): Promise<StockRow | null> {
     if (id > MAX_PRODUCT_ID) return null;
-    return (await this.stockRow(manager, id).getOne()) ?? null;
+    return this.lockRow(manager, id, 'FOR UPDATE');
   }
 
   /** Like lockForUpdate, but gives up at once (null) when another transaction holds the row. */
-  async tryLock(manager: EntityManager, id: number): Promise<StockRow | null> {
-    return (await this.stockRow(manager, id).setOnLocked('skip_locked').getOne()) ?? null;
+  tryLock(manager: EntityManager, id: number): Promise<StockRow | null> {
+    return this.lockRow(manager, id, 'FOR UPDATE SKIP LOCKED');
   }
 
-  private stockRow(manager: EntityManager, id: number) {
-    return manager
-      .getRepository(Product)
-      .createQueryBuilder('p')
-      .select(['p.id', 'p.price', 'p.stock', 'p.reserved'])
-      .where('p.id = :id', { id })
-      .setLock('pessimistic_write');
+  // Raw SQL: this runs once per hold batch and once per order, payment and release, so the
+  // query builder's per-call work (alias maps, hydration) is not worth paying here.
+  private async lockRow(
+    manager: EntityManager,
+    id: number,
+    lock: 'FOR UPDATE' | 'FOR UPDATE SKIP LOCKED',
+  ): Promise<StockRow | null> {
+    const rows: StockRow[] = await manager.query(`SELECT id, price, stock, reserved FROM products WHERE id = ? ${lock}`, [
+      id,
+    ]);
+    return rows[0] ?? null;
   }
 
   /** `delta` units more (or fewer) held. The CHECK (reserved <= stock) guards the result. */
