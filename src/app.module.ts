@@ -11,9 +11,13 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { HoldsModule } from './holds/holds.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { OrdersModule } from './orders/orders.module';
 import { PaymentsModule } from './payments/payments.module';
+import { cacheModuleOptions } from './products/cache-stores';
 import { ProductsModule } from './products/products.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 
 export interface AppOverrides {
   /** Replaces the system clock (tests move time instead of sleeping). */
@@ -29,8 +33,11 @@ export class AppModule {
         ConfigModule.forRoot(config, overrides.clock),
         LoggerModule.forRoot(loggerOptions(config)),
         DatabaseModule.forRoot(config),
-        CacheModule.register({ isGlobal: true, ttl: config.cacheTtlSeconds * 1000 }),
+        CacheModule.register(cacheModuleOptions(config)),
+        MetricsModule,
         ScheduleModule.forRoot(),
+        RateLimitModule.forRoot(config),
+        IdempotencyModule,
         ProductsModule,
         HoldsModule,
         OrdersModule,

@@ -1,3 +1,4 @@
+import helmet from '@fastify/helmet';
 import { UnsupportedMediaTypeException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -6,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { AppModule, AppOverrides } from './app.module';
 import { strictValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
+import { observeHttpRequests } from './metrics/http-metrics';
+import { setupOpenApi } from './openapi/openapi';
 
 /** The contract's body limit: 16 KiB; larger bodies get 413. */
 export const BODY_LIMIT_BYTES = 16 * 1024;
@@ -15,17 +18,23 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: () => randomUUID(),
-    // Lets in-flight requests finish on close, while idle keep-alive sockets are closed at once.
+    // On close: idle keep-alive sockets are closed at once, and a request that still arrives on a
+    // busy one is served like the others in flight rather than refused with a bare 503.
     forceCloseConnections: 'idle',
+    return503OnClosing: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides), adapter, {
     bufferLogs: true,
     rawBody: true,
   });
   app.useLogger(app.get(Logger));
+  // Security headers on every answer (nosniff, HSTS, frame and CSP restrictions), errors included.
+  await app.register(helmet);
   requireJsonBodies(app);
   app.setGlobalPrefix('api', { exclude: ['health', 'health/ready', 'metrics'] });
   app.useGlobalPipes(strictValidationPipe());
+  observeHttpRequests(app);
+  setupOpenApi(app);
   return app;
 }
 

@@ -113,3 +113,83 @@ export class DatabaseUnavailableError extends DomainError {
     this.headers['retry-after'] = '5';
   }
 }
+
+/** A payment webhook without a valid signature. Says nothing about the order it names. */
+export class WebhookSignatureError extends DomainError {
+  readonly code = 'invalid-signature';
+  readonly status = 401;
+  readonly title = 'Invalid webhook signature';
+  constructor(reason: 'missing-headers' | 'stale-timestamp' | 'no-valid-signature') {
+    super(
+      {
+        'missing-headers': 'The delivery lacks valid webhook-id, webhook-timestamp and webhook-signature headers.',
+        'stale-timestamp': 'The webhook-timestamp is more than 5 minutes away from the server time.',
+        'no-valid-signature': 'No signature in webhook-signature matches the delivery.',
+      }[reason],
+    );
+  }
+}
+
+export class RateLimitExceededError extends DomainError {
+  readonly code = 'rate-limited';
+  readonly status = 429;
+  readonly title = 'Too many requests';
+  constructor(retryAfterSeconds: number) {
+    super(`Too many requests from this client; retry in ${retryAfterSeconds} second(s).`);
+    this.headers['retry-after'] = String(Math.max(1, retryAfterSeconds));
+  }
+}
+
+export class InvalidIdempotencyKeyError extends DomainError {
+  readonly code = 'invalid-idempotency-key';
+  readonly status = 400;
+  readonly title = 'Invalid Idempotency-Key';
+  constructor() {
+    super('Idempotency-Key must be 1 to 255 visible ASCII characters, bare or in double quotes, sent once.');
+  }
+}
+
+export class IdempotencyKeyInUseError extends DomainError {
+  readonly code = 'idempotency-key-in-use';
+  readonly status = 409;
+  readonly title = 'Request with this Idempotency-Key in progress';
+  constructor() {
+    super('A request with this Idempotency-Key is still being processed; retry once it has been answered.');
+    this.headers['retry-after'] = '1';
+  }
+}
+
+export class IdempotencyKeyReusedError extends DomainError {
+  readonly code = 'idempotency-key-reused';
+  readonly status = 422;
+  readonly title = 'Idempotency-Key reused with another request';
+  constructor() {
+    super('This Idempotency-Key was used with a different request body; use a new key for a new request.');
+  }
+}
+
+/** Too many hold requests are already waiting for this product: refused before it queues. */
+export class HoldQueueFullError extends DomainError {
+  readonly code = 'hold-queue-full';
+  readonly status = 503;
+  readonly title = 'Too many hold requests waiting';
+  constructor(productId: number, retryAfterSeconds = 1) {
+    super(`Product ${productId} has too many hold requests waiting; retry shortly.`);
+    this.headers['retry-after'] = String(retryAfterSeconds);
+  }
+}
+
+/**
+ * A hold request that waited in its product's queue longer than allowed (the batch ahead of it
+ * is stuck, typically on a database that stopped answering): refused before it reached the
+ * database, so nothing happened.
+ */
+export class HoldQueueTimeoutError extends DomainError {
+  readonly code = 'service-unavailable';
+  readonly status = 503;
+  readonly title = 'Service unavailable';
+  constructor() {
+    super('The hold could not be decided in time; retry shortly.');
+    this.headers['retry-after'] = '1';
+  }
+}

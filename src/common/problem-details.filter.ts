@@ -43,17 +43,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     request: FastifyRequest,
   ): { problem: ProblemDocument; headers: Record<string, string> } {
     if (exception instanceof DomainError) {
-      return {
-        problem: {
-          type: TYPE_BASE + exception.code,
-          title: exception.title,
-          status: exception.status,
-          detail: exception.message,
-          code: exception.code,
-          ...exception.extensions,
-        },
-        headers: exception.headers,
-      };
+      return { problem: toProblemDocument(exception), headers: exception.headers };
     }
     if (exception instanceof HttpException) {
       return { problem: fromHttpException(exception), headers: {} };
@@ -76,6 +66,21 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       headers: {},
     };
   }
+}
+
+/**
+ * The problem document of a domain refusal. Exported so that a refusal stored for an
+ * Idempotency-Key replay is byte for byte the answer the filter gave the first time.
+ */
+export function toProblemDocument(error: DomainError): ProblemDocument {
+  return {
+    type: TYPE_BASE + error.code,
+    title: error.title,
+    status: error.status,
+    detail: error.message,
+    code: error.code,
+    ...error.extensions,
+  };
 }
 
 function generic(status: number, code: string, title: string, detail: string): ProblemDocument {

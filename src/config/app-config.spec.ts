@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { isAbsolute, join } from 'node:path';
 import { ConfigError, loadConfig } from './app-config';
 
@@ -58,6 +59,14 @@ describe('loadConfig', () => {
     expect(isAbsolute(database.engine === 'sqlite' ? database.file : '')).toBe(true);
   });
 
+  it('refuses cluster mode on the embedded SQLite database, pointing to MySQL', () => {
+    expect(() => loadConfig({ CLUSTER_WORKERS: '2' })).toThrow(
+      /^Invalid configuration: CLUSTER_WORKERS cannot be used with the embedded SQLite database.*DATABASE_URL to a MySQL database/,
+    );
+    expect(loadConfig({ CLUSTER_WORKERS: '2', DATABASE_URL: 'mysql://root@127.0.0.1:3306/shop' }).clusterWorkers).toBe(2);
+    expect(loadConfig({ CLUSTER_WORKERS: '0' }).clusterWorkers).toBe(0);
+  });
+
   it.each([
     ['PORT', 'abc'],
     ['PORT', '70000'],
@@ -79,5 +88,34 @@ describe('loadConfig', () => {
   ])('stops at %s=%s with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name} `));
+  });
+});
+
+describe('loadConfig: payment safety settings', () => {
+  const secret = `whsec_${randomBytes(24).toString('base64')}`;
+
+  it('accepts a whsec_ secret of 24 bytes or more', () => {
+    expect(loadConfig({ WEBHOOK_SECRET: secret }).webhookSecret).toBe(secret);
+  });
+
+  it.each([
+    ['no prefix', randomBytes(32).toString('base64')],
+    ['not base64', 'whsec_not*base64!'],
+    ['a short key', `whsec_${randomBytes(16).toString('base64')}`],
+  ])('refuses %s, naming WEBHOOK_SECRET', (_case, value) => {
+    expect(() => loadConfig({ WEBHOOK_SECRET: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ WEBHOOK_SECRET: value })).toThrow(/WEBHOOK_SECRET/);
+  });
+
+  it('refuses to run in production without a webhook secret, and says why', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/WEBHOOK_SECRET must be set when NODE_ENV=production/);
+    expect(loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET: secret }).nodeEnv).toBe('production');
+    expect(loadConfig({ NODE_ENV: 'development' }).webhookSecret).toBeNull();
+  });
+
+  it('reads both rate limits, 0 meaning off', () => {
+    const config = loadConfig({ RATE_LIMIT_PER_MINUTE: '0', WEBHOOK_RATE_LIMIT_PER_MINUTE: '30' });
+    expect([config.rateLimitPerMinute, config.webhookRateLimitPerMinute]).toEqual([0, 30]);
+    expect(() => loadConfig({ WEBHOOK_RATE_LIMIT_PER_MINUTE: '-1' })).toThrow(/WEBHOOK_RATE_LIMIT_PER_MINUTE/);
   });
 });

@@ -39,8 +39,18 @@ export interface AppConfig {
   webhookSecret: string | null;
   logLevel: string;
   rateLimitPerMinute: number;
+  /** The payment webhook's own per-IP limit (the gateway's bursts must not eat the clients' one). */
+  webhookRateLimitPerMinute: number;
   /** Pool size of the database connection pool. */
   dbPoolSize: number;
+  /** Worker processes forked by the cluster primary; 0 runs the app in this process. */
+  clusterWorkers: number;
+  /** Group commit of hold requests per product (HOLD_BATCHING=on); off = one transaction each. */
+  holdBatching: boolean;
+  /** Most hold requests decided by one grant transaction. */
+  holdBatchMax: number;
+  /** Most hold requests waiting per product before new ones get 503. */
+  holdQueueMax: number;
 }
 
 export class ConfigError extends Error {
@@ -52,6 +62,11 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/** Why SQLite refuses cluster mode and several instances, and what to do instead. */
+export const ONE_PROCESS_ONLY =
+  'the embedded SQLite database: it serves one process. For cluster mode or several instances, ' +
+  'set DATABASE_URL to a MySQL database (mysql://user:pass@host:3306/db)';
 
 /** An unset DATABASE_URL means the embedded SQLite file, relative to the working directory. */
 export const DEFAULT_DATABASE_URL = 'sqlite:data/flash-sale.sqlite';
@@ -78,10 +93,19 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const nodeEnv = read('NODE_ENV') ?? 'development';
   const webhookSecret = read('WEBHOOK_SECRET') ?? null;
+  if (webhookSecret !== null) validateWebhookSecret(webhookSecret);
+  if (webhookSecret === null && nodeEnv === 'production') {
+    throw new ConfigError('WEBHOOK_SECRET', 'must be set when NODE_ENV=production: unsigned payment webhooks would let anyone mark an order paid');
+  }
 
   const logLevel = (read('LOG_LEVEL') ?? 'info').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+
+  const holdBatching = (read('HOLD_BATCHING') ?? 'on').toLowerCase();
+  if (holdBatching !== 'on' && holdBatching !== 'off') {
+    throw new ConfigError('HOLD_BATCHING', `must be on or off, got "${holdBatching}"`);
   }
 
   const redisUrl = read('REDIS_URL') ?? null;
@@ -89,10 +113,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new ConfigError('REDIS_URL', 'must start with redis:// or rediss://');
   }
 
+  const database = parseDatabaseUrl(read('DATABASE_URL') ?? DEFAULT_DATABASE_URL);
+  const clusterWorkers = integer('CLUSTER_WORKERS', 0, 0, 256);
+  if (clusterWorkers > 0 && database.engine === 'sqlite') {
+    throw new ConfigError('CLUSTER_WORKERS', `cannot be used with ${ONE_PROCESS_ONLY}`);
+  }
+
   return {
     nodeEnv,
     port: integer('PORT', 3000, 0, 65535),
-    database: parseDatabaseUrl(read('DATABASE_URL') ?? DEFAULT_DATABASE_URL),
+    database,
     redisUrl,
     holdTtlSeconds: integer('HOLD_TTL_SECONDS', 120, 1, 24 * 3600),
     holdSweepIntervalSeconds: integer('HOLD_SWEEP_INTERVAL_SECONDS', 5, 1, 3600),
@@ -101,7 +131,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookSecret,
     logLevel,
     rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
+    webhookRateLimitPerMinute: integer('WEBHOOK_RATE_LIMIT_PER_MINUTE', 1200, 0, 10_000_000),
     dbPoolSize: integer('DB_POOL_SIZE', 20, 1, 1000),
+    clusterWorkers,
+    holdBatching: holdBatching === 'on',
+    holdBatchMax: integer('HOLD_BATCH_MAX', 256, 1, 10_000),
+    holdQueueMax: integer('HOLD_QUEUE_MAX', 10_000, 1, 1_000_000),
   };
 }
 
@@ -156,4 +191,18 @@ function parseSqliteUrl(raw: string): SqliteDatabaseConfig {
   }
   const file = resolve(path);
   return { engine: 'sqlite', file, database: file, display: `sqlite:${file}` };
+}
+
+/** Standard Webhooks secrets: `whsec_` + base64 of the key; a key under 24 bytes is too weak. */
+export const WEBHOOK_SECRET_PREFIX = 'whsec_';
+const MIN_WEBHOOK_KEY_BYTES = 24;
+
+function validateWebhookSecret(secret: string): void {
+  const encoded = secret.startsWith(WEBHOOK_SECRET_PREFIX) ? secret.slice(WEBHOOK_SECRET_PREFIX.length) : null;
+  if (encoded === null || !/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || encoded.length % 4 !== 0) {
+    throw new ConfigError('WEBHOOK_SECRET', 'must be whsec_ followed by the base64 of the key');
+  }
+  if (Buffer.from(encoded, 'base64').length < MIN_WEBHOOK_KEY_BYTES) {
+    throw new ConfigError('WEBHOOK_SECRET', `must hold a key of at least ${MIN_WEBHOOK_KEY_BYTES} bytes`);
+  }
 }

@@ -5,15 +5,17 @@ import { Order } from '../orders/order.entity';
 import { WebhookLog } from '../payments/webhook-log.entity';
 import { Product } from '../products/product.entity';
 import { CreateSchema1764050000000 } from './migrations/1764050000000-create-schema';
+import { CreateIdempotencyKeys1764060000000 } from './migrations/1764060000000-create-idempotency-keys';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 import { setUpSqliteConnection, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-connection';
 
 export const ENTITIES = [Product, Hold, Order, WebhookLog];
 /** MySQL migrations; each has a SQLite twin of the same name in migrations/sqlite/. */
-export const MIGRATIONS = [CreateSchema1764050000000];
+export const MIGRATIONS = [CreateSchema1764050000000, CreateIdempotencyKeys1764060000000];
 
 /** Connect and acquire time limits, so a database outage becomes an error, not a hang. */
 const CONNECT_TIMEOUT_MS = 5_000;
+const POOL_QUEUE_LIMIT = 2_000;
 
 /**
  * The data source of either engine. On SQLite, `role` picks the connection: the `writer` runs
@@ -53,7 +55,9 @@ function mysqlOptions(db: MysqlDatabaseConfig, poolSize: number): DataSourceOpti
       maxIdle: poolSize,
       idleTimeout: 60_000,
       enableKeepAlive: true,
-      queueLimit: 0,
+      // Requests waiting for a connection, at most: past it they are refused (503) at once
+      // instead of queueing; each wait is bounded in time too (bounded-pool-wait.ts).
+      queueLimit: POOL_QUEUE_LIMIT,
     },
     logging: false,
   };

@@ -1,6 +1,8 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { AppConfig, SqliteDatabaseConfig } from '../config/app-config';
+import { boundPoolWait } from './bounded-pool-wait';
 import { dataSourceOptions } from './data-source-options';
 import { prepareDatabase } from './prepare-database';
 import { SqliteInstanceLock } from './sqlite-connection';
@@ -30,6 +32,11 @@ export class DatabaseModule {
           useFactory: async () => {
             await prepareDatabase(db);
             return { ...dataSourceOptions(db, config.dbPoolSize), retryAttempts: 3, retryDelay: 1000 };
+          },
+          dataSourceFactory: async (options?: DataSourceOptions) => {
+            const dataSource = await new DataSource(options!).initialize();
+            boundPoolWait(dataSource);
+            return dataSource;
           },
         }),
       ],

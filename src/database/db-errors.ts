@@ -46,6 +46,9 @@ export function isConnectionError(error: unknown): boolean {
     code === 'ER_CON_COUNT_ERROR' ||
     code === 'SQLITE_CANTOPEN' ||
     (code?.startsWith('SQLITE_IOERR') ?? false) ||
+    code === 'POOL_WAIT_TIMEOUT' ||
+    code === 'EHOSTUNREACH' ||
+    code === 'ER_SERVER_SHUTDOWN' ||
     message.includes('Pool is closed') ||
     message.includes('Queue limit reached') ||
     message.includes("Can't add new command when connection is in closed state") ||

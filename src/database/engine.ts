@@ -30,8 +30,9 @@ export function forUpdate<T extends object>(
 }
 
 /** The same lock for raw SQL: append to a SELECT inside a transaction (see forUpdate). */
-export function forUpdateClause(db: Db): string {
-  return engineOf(db) === 'sqlite' ? '' : ' FOR UPDATE';
+export function forUpdateClause(db: Db, options: { skipLocked?: boolean } = {}): string {
+  if (engineOf(db) === 'sqlite') return '';
+  return options.skipLocked ? ' FOR UPDATE SKIP LOCKED' : ' FOR UPDATE';
 }
 
 /** SQL for the text at `path` ('$.id') of a JSON text column: JSON_VALUE on MySQL, json_extract on SQLite. */

@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { PinoLogger } from 'nestjs-pino';
 import { Clock } from '../common/clock';
+import { PeriodicJob } from '../common/periodic-job';
 import { DomainEvents } from '../common/domain-events';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -27,7 +28,9 @@ export interface SweepResult {
  */
 @Injectable()
 export class HoldSweeper implements OnModuleInit, OnApplicationShutdown {
-  private running: Promise<SweepResult> | null = null;
+  private readonly job = new PeriodicJob('hold-sweep', () => this.sweep(), (err) =>
+    this.logger.error({ err }, 'hold sweep failed'),
+  );
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -44,21 +47,16 @@ export class HoldSweeper implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit(): void {
-    const timer = setInterval(() => {
-      this.claimExpired().catch((err) => this.logger.error({ err }, 'hold sweep failed'));
-    }, this.config.holdSweepIntervalSeconds * 1000);
-    timer.unref();
-    this.scheduler.addInterval('hold-sweep', timer);
+    this.job.schedule(this.scheduler, this.config.holdSweepIntervalSeconds * 1000);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.running?.catch(() => undefined);
+  onApplicationShutdown(): Promise<void> {
+    return this.job.settle();
   }
 
   /** One sweep; a sweep already under way in this process is joined rather than doubled. */
   claimExpired(): Promise<SweepResult> {
-    this.running ??= this.sweep().finally(() => (this.running = null));
-    return this.running;
+    return this.job.run();
   }
 
   private async sweep(): Promise<SweepResult> {

@@ -1,10 +1,20 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Hold, HoldStatus } from './hold.entity';
 
-export interface HoldResponse {
+export class HoldResponse {
+  @ApiProperty({ description: 'Opaque, unguessable (UUIDv7)', example: '0193a4f2-2f4a-7d3b-b1d6-2a5c8f0e91c4' })
   id: string;
+
+  @ApiProperty({ example: 1 })
   product_id: number;
+
+  @ApiProperty({ example: 2, minimum: 1 })
   qty: number;
+
+  @ApiProperty({ enum: ['active', 'expired', 'released', 'converted'], example: 'active' })
   status: HoldStatus;
+
+  @ApiProperty({ format: 'date-time', example: '2026-11-25T06:17:22.000Z' })
   expires_at: string;
 }
 

@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainEvents } from '../common/domain-events';
 import {
+  DomainError,
   HoldConvertedError,
   HoldNotFoundError,
   InsufficientStockError,
@@ -12,9 +13,12 @@ import {
 import { newId } from '../common/ids';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { Metrics } from '../metrics/metrics.service';
+import { AnswerRecorder } from '../idempotency/idempotency-claim';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ProductCache } from '../products/product-cache';
 import { ProductsRepository } from '../products/products.repository';
+import { HoldBatcher } from './hold-batcher';
 import { Hold } from './hold.entity';
 import { HoldResponse, toHoldResponse } from './hold.response';
 import { HoldsRepository, NewHold } from './holds.repository';
@@ -37,7 +41,10 @@ export interface HoldRequest {
 }
 
 @Injectable()
-export class HoldsService {
+export class HoldsService implements BeforeApplicationShutdown {
+  /** Group commit of hold requests per product; null when HOLD_BATCHING=off. */
+  readonly batcher: HoldBatcher<HoldRequest, GrantOutcome> | null;
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly tx: TransactionRunner,
@@ -46,21 +53,58 @@ export class HoldsService {
     private readonly cache: ProductCache,
     private readonly clock: Clock,
     private readonly events: DomainEvents,
-  ) {}
+    private readonly metrics: Metrics,
+  ) {
+    this.batcher = config.holdBatching
+      ? new HoldBatcher((productId, requests) => this.grant(productId, requests), {
+          maxBatch: config.holdBatchMax,
+          maxQueue: config.holdQueueMax,
+        })
+      : null;
+  }
 
-  async reserve(productId: number, qty: number): Promise<HoldResponse> {
+  /** Shutdown waits until every queued hold request has its real answer. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.batcher?.drain();
+  }
+
+  /**
+   * Reserves `qty` units. An invalid request is refused here, before it can join a batch; a
+   * valid one is decided with the product's other waiting requests (or alone when batching is
+   * off). `onAnswered` runs inside the deciding transaction with this request's answer (201 or
+   * the refusal), so an Idempotency-Key's stored answer commits together with the hold.
+   */
+  async reserve(productId: number, qty: number, onAnswered?: AnswerRecorder): Promise<HoldResponse> {
     if (qty > this.config.maxQtyPerHold) {
       throw new InvalidFieldError('qty', `qty must not be greater than ${this.config.maxQtyPerHold}`);
     }
-    const [outcome] = await this.grant(productId, [{ qty }]);
-    switch (outcome.kind) {
-      case 'granted':
-        return toHoldResponse({ ...outcome.hold, status: 'active' } as Hold, this.clock.now());
-      case 'insufficient':
-        throw new InsufficientStockError(productId, qty, outcome.available);
-      case 'unknown-product':
-        throw new ProductNotFoundError(productId);
-    }
+    const refusalOf = (outcome: GrantOutcome): DomainError | null => {
+      switch (outcome.kind) {
+        case 'granted':
+          return null;
+        case 'insufficient':
+          return new InsufficientStockError(productId, qty, outcome.available);
+        case 'unknown-product':
+          return new ProductNotFoundError(productId);
+      }
+    };
+    const answerOf = (hold: NewHold): HoldResponse =>
+      toHoldResponse({ ...hold, status: 'active' } as Hold, this.clock.now());
+    const request: HoldRequest = {
+      qty,
+      onDecided:
+        onAnswered &&
+        ((manager, decided) =>
+          onAnswered(
+            manager,
+            decided.kind === 'granted' ? { status: 201, body: answerOf(decided.hold) } : refusalOf(decided)!,
+          )),
+    };
+    const outcome = this.batcher
+      ? await this.batcher.submit(productId, request)
+      : (await this.grant(productId, [request]))[0];
+    if (outcome.kind !== 'granted') throw refusalOf(outcome)!;
+    return answerOf(outcome.hold);
   }
 
   /**
@@ -70,6 +114,7 @@ export class HoldsService {
    * answered before the commit.
    */
   async grant(productId: number, requests: HoldRequest[]): Promise<GrantOutcome[]> {
+    this.metrics.observeHoldBatch(requests.length);
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.config.holdTtlSeconds * 1000);
 

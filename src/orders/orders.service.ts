@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainEvents } from '../common/domain-events';
 import {
@@ -11,6 +12,7 @@ import {
 import { newId } from '../common/ids';
 import { multiplyMoney } from '../common/money';
 import { TransactionRunner } from '../database/transaction-runner';
+import { AnswerRecorder, UseCaseAnswer } from '../idempotency/idempotency-claim';
 import { Hold } from '../holds/hold.entity';
 import { HoldsRepository } from '../holds/holds.repository';
 import { ProductCache } from '../products/product-cache';
@@ -45,47 +47,58 @@ export class OrdersService {
   /**
    * Turns an active hold into an order: in one transaction the units leave `stock`, stop counting
    * in `reserved`, and the hold is marked converted. One hold makes at most one order.
+   * `onAnswered` runs inside that transaction with the answer (201, 200 or the refusal), for
+   * what must commit with it (an Idempotency-Key's record).
    */
-  async convertToOrder(holdId: string): Promise<ConvertResult> {
+  async convertToOrder(holdId: string, onAnswered?: AnswerRecorder): Promise<ConvertResult> {
     const now = this.clock.now();
     const outcome = await this.tx.run(async (manager): Promise<Conversion> => {
-      const found = await this.holds.findById(holdId, manager);
-      if (!found) return { kind: 'refused', error: new HoldNotFoundError(holdId) };
-      if (found.status === 'converted') return this.existingOrder(manager, holdId);
-
-      const product = await this.products.lockForUpdate(manager, found.productId);
-      const hold = (await this.holds.lockById(manager, holdId)) as Hold;
-      switch (hold.status) {
-        case 'converted':
-          return this.existingOrder(manager, holdId);
-        case 'released':
-          return { kind: 'refused', error: new HoldReleasedError(holdId) };
-        case 'expired':
-          return { kind: 'refused', error: new HoldExpiredError(holdId) };
-      }
-      if (hold.expiresAt.getTime() <= now.getTime()) {
-        // Overdue but not yet swept: expire it here and now (committed), then answer 410.
-        await this.holds.setStatus(manager, holdId, 'expired');
-        await this.products.addReserved(manager, hold.productId, -hold.qty);
-        return { kind: 'refused', error: new HoldExpiredError(holdId), expiredHold: hold };
-      }
-
-      const order: Order = {
-        id: newId(),
-        holdId,
-        productId: hold.productId,
-        qty: hold.qty,
-        amount: multiplyMoney(product!.price, hold.qty),
-        status: 'pending',
-        createdAt: now,
-        updatedAt: now,
-      };
-      await this.products.takeHeldIntoOrder(manager, hold.productId, hold.qty);
-      await this.holds.setStatus(manager, holdId, 'converted');
-      await this.orders.insert(manager, order);
-      return { kind: 'created', order };
+      const decided = await this.decide(manager, holdId, now);
+      if (onAnswered) await onAnswered(manager, answerOf(decided));
+      return decided;
     });
+    return this.publish(outcome);
+  }
 
+  private async decide(manager: EntityManager, holdId: string, now: Date): Promise<Conversion> {
+    const found = await this.holds.findById(holdId, manager);
+    if (!found) return { kind: 'refused', error: new HoldNotFoundError(holdId) };
+    if (found.status === 'converted') return this.existingOrder(manager, holdId);
+
+    const product = await this.products.lockForUpdate(manager, found.productId);
+    const hold = (await this.holds.lockById(manager, holdId)) as Hold;
+    switch (hold.status) {
+      case 'converted':
+        return this.existingOrder(manager, holdId);
+      case 'released':
+        return { kind: 'refused', error: new HoldReleasedError(holdId) };
+      case 'expired':
+        return { kind: 'refused', error: new HoldExpiredError(holdId) };
+    }
+    if (hold.expiresAt.getTime() <= now.getTime()) {
+      // Overdue but not yet swept: expire it here and now (committed), then answer 410.
+      await this.holds.setStatus(manager, holdId, 'expired');
+      await this.products.addReserved(manager, hold.productId, -hold.qty);
+      return { kind: 'refused', error: new HoldExpiredError(holdId), expiredHold: hold };
+    }
+
+    const order: Order = {
+      id: newId(),
+      holdId,
+      productId: hold.productId,
+      qty: hold.qty,
+      amount: multiplyMoney(product!.price, hold.qty),
+      status: 'pending',
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.products.takeHeldIntoOrder(manager, hold.productId, hold.qty);
+    await this.holds.setStatus(manager, holdId, 'converted');
+    await this.orders.insert(manager, order);
+    return { kind: 'created', order };
+  }
+
+  private async publish(outcome: Conversion): Promise<ConvertResult> {
     switch (outcome.kind) {
       case 'refused':
         if (outcome.expiredHold) {
@@ -119,5 +132,16 @@ export class OrdersService {
   private async existingOrder(manager: Parameters<OrdersRepository['findByHoldId']>[0], holdId: string): Promise<Conversion> {
     const order = await this.orders.findByHoldId(manager, holdId);
     return { kind: 'existing', order: order as Order };
+  }
+}
+
+function answerOf(conversion: Conversion): UseCaseAnswer {
+  switch (conversion.kind) {
+    case 'refused':
+      return conversion.error;
+    case 'existing':
+      return { status: 200, body: toOrderResponse(conversion.order) };
+    case 'created':
+      return { status: 201, body: toOrderResponse(conversion.order) };
   }
 }

@@ -1,10 +1,13 @@
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Cache } from 'cache-manager';
+import { PinoLogger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { Metrics } from '../metrics/metrics.service';
 import { ProductResponse } from './product.response';
+import { CACHE_FAILED, SharedCacheGuard } from './shared-cache-guard';
 
 /** How long a product's version tag is kept; far longer than any entry it versions. */
 const VERSION_TTL_MS = 24 * 3600 * 1000;
@@ -15,36 +18,111 @@ const VERSION_TTL_MS = 24 * 3600 * 1000;
  * the write's invalidation stores it under the old tag, where no later read looks: so a read that
  * starts after a write has returned always sees that write, even across instances sharing Redis.
  * (Deleting the key instead would let such a late store put the stale answer back.)
+ *
+ * When the shared cache fails (Redis down, slow, unreachable), reads go to the database and the
+ * products whose invalidation could not be written are remembered; their new tags are written
+ * before this instance trusts the cache again, so it never reads an entry older than its own
+ * writes. A write whose invalidation fails still succeeds (it has committed).
  */
 @Injectable()
-export class ProductCache {
+export class ProductCache implements OnModuleInit, OnApplicationShutdown {
   private readonly ttlMs: number;
   private readonly prefix: string;
+  private readonly guard: SharedCacheGuard;
+  private readonly pendingInvalidations = new Set<number>();
 
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly metrics: Metrics,
+    logger: PinoLogger,
   ) {
+    logger.setContext(ProductCache.name);
     this.ttlMs = config.cacheTtlSeconds * 1000;
     // Deployments that share one Redis never see each other's entries.
     this.prefix = `${config.database.database}:product:`;
+    this.guard = new SharedCacheGuard(logger);
+    // cache-manager reports a failed get as a miss plus this event: turn it into an outage.
+    this.cache.on('get', ({ error }: { error?: unknown }) => {
+      if (error !== undefined) this.guard.markUnavailable(error);
+    });
+    metrics.trackCacheAvailability(() => this.guard.available);
   }
 
   async read(id: number, load: () => Promise<ProductResponse | null>): Promise<ProductResponse | null> {
     if (this.ttlMs === 0) return load();
-    const version = (await this.cache.get<string>(this.versionKey(id))) ?? '0';
-    const key = `${this.prefix}${id}@${version}`;
-    const cached = await this.cache.get<ProductResponse>(key);
-    if (cached) return cached;
+    if (!(await this.guard.usable(() => this.recover()))) return this.bypass(load);
+    const failuresBefore = this.guard.failures;
+    const version = await this.guard.attempt(() => this.cache.get<string>(this.versionKey(id)));
+    if (version === CACHE_FAILED || this.guard.failures !== failuresBefore) return this.bypass(load);
+    const key = `${this.prefix}${id}@${version ?? '0'}`;
+    const cached = await this.guard.attempt(() => this.cache.get<ProductResponse>(key));
+    if (cached === CACHE_FAILED || this.guard.failures !== failuresBefore) return this.bypass(load);
+    if (cached) {
+      this.metrics.cacheHit();
+      return cached;
+    }
+    this.metrics.cacheMiss();
     const fresh = await load();
-    if (fresh) await this.cache.set(key, fresh, this.ttlMs);
+    if (fresh) await this.guard.attempt(() => this.cache.set(key, fresh, this.ttlMs));
     return fresh;
   }
 
-  /** Call after the transaction that changed the product has committed. */
+  /** Call after the transaction that changed the product has committed. Never throws. */
   async invalidate(...ids: number[]): Promise<void> {
     if (this.ttlMs === 0) return;
-    await Promise.all(ids.map((id) => this.cache.set(this.versionKey(id), randomUUID(), VERSION_TTL_MS)));
+    if (!this.guard.available) {
+      for (const id of ids) this.pendingInvalidations.add(id);
+      return;
+    }
+    const written = await this.guard.attempt(() => Promise.all(ids.map((id) => this.writeNewVersion(id))));
+    if (written === CACHE_FAILED) for (const id of ids) this.pendingInvalidations.add(id);
+  }
+
+  /**
+   * Connects before the first request: Redis commands never queue (see cache-stores.ts), so a
+   * crowd arriving before the connection is up would otherwise see an outage. If Redis does not
+   * answer now, the service starts anyway with the cache off (logged) and tries again later.
+   */
+  async onModuleInit(): Promise<void> {
+    if (this.ttlMs === 0) return;
+    await this.guard.attempt(() => this.probe());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.cache.disconnect().catch(() => undefined);
+  }
+
+  private async bypass(load: () => Promise<ProductResponse | null>): Promise<ProductResponse | null> {
+    this.metrics.cacheBypass();
+    return load();
+  }
+
+  /** Ends an outage: the invalidations missed during it are written first, then it is trusted. */
+  private async recover(): Promise<boolean> {
+    const failuresBefore = this.guard.failures;
+    if (this.pendingInvalidations.size === 0) {
+      if ((await this.guard.attempt(() => this.probe())) === CACHE_FAILED) return false;
+    }
+    // Loop: a write may add to the set while the previous ones are being written.
+    while (this.pendingInvalidations.size > 0) {
+      const ids = [...this.pendingInvalidations];
+      const written = await this.guard.attempt(() => Promise.all(ids.map((id) => this.writeNewVersion(id))));
+      if (written === CACHE_FAILED) return false;
+      for (const id of ids) this.pendingInvalidations.delete(id);
+    }
+    if (this.guard.failures !== failuresBefore) return false;
+    this.guard.markAvailable();
+    return true;
+  }
+
+  /** cache-manager swallows get errors (see the listener above); a set reports them. */
+  private probe(): Promise<unknown> {
+    return this.cache.set(`${this.prefix}probe`, 1, 1000);
+  }
+
+  private writeNewVersion(id: number): Promise<unknown> {
+    return this.cache.set(this.versionKey(id), randomUUID(), VERSION_TTL_MS);
   }
 
   private versionKey(id: number): string {

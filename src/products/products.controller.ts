@@ -1,19 +1,27 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../openapi/problem.schema';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { ListProductsQuery } from './dto/list-products.query';
-import { ProductResponse } from './product.response';
+import { ProductListResponse, ProductResponse } from './product.response';
 import { ProductsService } from './products.service';
 
+@ApiTags('products')
 @Controller('products')
 export class ProductsController {
   constructor(private readonly products: ProductsService) {}
 
   @Get()
+  @ApiOkResponse({ type: ProductListResponse, description: 'Products ordered by id' })
+  @ApiProblems({ 400: true })
   list(@Query() query: ListProductsQuery): Promise<{ data: ProductResponse[] }> {
     return this.products.list(query.limit, query.after_id);
   }
 
   @Get(':id')
+  @ApiParam({ name: 'id', schema: { type: 'integer', minimum: 1 } })
+  @ApiOkResponse({ type: ProductResponse, description: 'The product (served from the cache)' })
+  @ApiProblems({ 400: 'id is not a positive integer', 404: 'Unknown product' })
   get(@Param('id', PositiveIntPipe) id: number): Promise<ProductResponse> {
     return this.products.get(id);
   }

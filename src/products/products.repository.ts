@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { forUpdate } from '../database/engine';
+import { toDecimalString } from '../database/decimal-column';
+import { forUpdateClause } from '../database/engine';
+import { queryRows } from '../database/sql';
 import { Product } from './product.entity';
 
 export interface StockRow {
@@ -40,27 +42,23 @@ export class ProductsRepository {
    */
   async lockForUpdate(manager: EntityManager, id: number): Promise<StockRow | null> {
     if (id > MAX_PRODUCT_ID) return null;
-    const row = await forUpdate(
-      manager
-        .getRepository(Product)
-        .createQueryBuilder('p')
-        .select(['p.id', 'p.price', 'p.stock', 'p.reserved'])
-        .where('p.id = :id', { id }),
-    ).getOne();
-    return row ?? null;
+    return this.lockRow(manager, id, {});
   }
 
   /** Like lockForUpdate, but gives up at once (null) when another transaction holds the row. */
-  async tryLock(manager: EntityManager, id: number): Promise<StockRow | null> {
-    const row = await forUpdate(
-      manager
-        .getRepository(Product)
-        .createQueryBuilder('p')
-        .select(['p.id', 'p.price', 'p.stock', 'p.reserved'])
-        .where('p.id = :id', { id }),
-      { skipLocked: true },
-    ).getOne();
-    return row ?? null;
+  tryLock(manager: EntityManager, id: number): Promise<StockRow | null> {
+    return this.lockRow(manager, id, { skipLocked: true });
+  }
+
+  // Raw SQL: this runs once per hold batch and once per order, payment and release, so the
+  // query builder's per-call work (alias maps, hydration) is not worth paying here.
+  private async lockRow(manager: EntityManager, id: number, lock: { skipLocked?: boolean }): Promise<StockRow | null> {
+    const [row] = await queryRows<StockRow>(
+      manager,
+      `SELECT id, price, stock, reserved FROM products WHERE id = ?${forUpdateClause(manager, lock)}`,
+      [id],
+    );
+    return row ? { ...row, price: toDecimalString(row.price, 2) } : null;
   }
 
   /** `delta` units more (or fewer) held. The CHECK (reserved <= stock) guards the result. */

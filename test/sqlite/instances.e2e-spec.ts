@@ -39,4 +39,19 @@ describe('one instance per SQLite file (e2e, built server processes)', () => {
       if (!crashed) await first.stop('SIGKILL');
     }
   });
+
+  it.each([
+    ['CLUSTER_WORKERS=2', 'main.js', { CLUSTER_WORKERS: '2' }, 'Invalid configuration: CLUSTER_WORKERS cannot be used with the embedded SQLite'],
+    ['npm run start:cluster', join('cluster', 'cluster.cli.js'), {}, 'Invalid configuration: DATABASE_URL names the embedded SQLite'],
+  ])('refuses cluster mode (%s) before opening the file, pointing to MySQL', (_label, script, env, message) => {
+    const run = spawnSync(process.execPath, [join(__dirname, '..', '..', 'dist', script)], {
+      env: { PATH: process.env.PATH, NODE_ENV: 'test', PORT: '0', DATABASE_URL: databaseUrl, ...env },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(message);
+    expect(run.stderr).toContain('DATABASE_URL to a MySQL database');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
 });

@@ -26,13 +26,17 @@ export interface TestApp {
  * as in production. `env` takes the same variables as the service (HOLD_TTL_SECONDS, ...).
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const databaseUrl = newDatabaseUrl();
+  // A test may bring its own URL (the same database for two instances, or one behind a proxy).
+  const databaseUrl = env.DATABASE_URL ?? newDatabaseUrl();
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_URL: databaseUrl,
     // Tests drive the sweep themselves (sweeper.claimExpired()), so the timer stays out of the way.
     HOLD_SWEEP_INTERVAL_SECONDS: '3600',
+    // Test files fire hundreds of requests from one IP; the rate-limit tests set their own limits.
+    RATE_LIMIT_PER_MINUTE: '0',
+    WEBHOOK_RATE_LIMIT_PER_MINUTE: '0',
     ...env,
   });
   const clock = new FakeClock();

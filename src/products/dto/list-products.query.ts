@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
@@ -6,6 +7,7 @@ const digitsToNumber = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : value;
 
 export class ListProductsQuery {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   @Transform(digitsToNumber)
   @IsInt({ message: 'limit must be an integer' })
@@ -13,6 +15,7 @@ export class ListProductsQuery {
   @Max(100)
   limit?: number;
 
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'The last id of the previous page' })
   @IsOptional()
   @Transform(digitsToNumber)
   @IsInt({ message: 'after_id must be an integer' })

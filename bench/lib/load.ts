@@ -1,0 +1,54 @@
+// The load generator (autocannon, in this process) with a live progress line on stderr.
+import autocannon from 'autocannon';
+
+export type LoadOptions = autocannon.Options;
+export type LoadResult = autocannon.Result;
+
+const TTY = process.stderr.isTTY === true;
+
+/**
+ * Runs one autocannon load and shows its progress: on a terminal one line rewritten twice a
+ * second, otherwise a line every two seconds (CI logs stay readable).
+ */
+export async function fire(label: string, options: LoadOptions): Promise<LoadResult> {
+  // Without a callback autocannon returns its event emitter, which is also a promise of the result.
+  const instance = autocannon(options) as unknown as autocannon.Instance & Promise<LoadResult>;
+  const started = Date.now();
+  let answered = 0;
+  let lastAnswered = 0;
+  let lastAt = started;
+  let non2xx = 0;
+  let errors = 0;
+  instance.on('response', (_client: unknown, statusCode: number) => {
+    answered++;
+    if (statusCode < 200 || statusCode >= 300) non2xx++;
+  });
+  instance.on('reqError', () => errors++);
+  const goal = options.amount ? `${options.amount.toLocaleString('en-US')} req` : `${options.duration ?? 10}s`;
+  const show = (final: boolean) => {
+    const now = Date.now();
+    const rate = ((answered - lastAnswered) * 1000) / Math.max(1, now - lastAt);
+    lastAnswered = answered;
+    lastAt = now;
+    const line =
+      `[${label}] ${((now - started) / 1000).toFixed(1)}s of ${goal}  ` +
+      `${answered.toLocaleString('en-US')} answered  ${Math.round(rate).toLocaleString('en-US')}/s  ` +
+      `non-2xx ${non2xx}  errors ${errors}`;
+    if (TTY) process.stderr.write(`\r\x1b[K${line}${final ? '\n' : ''}`);
+    else process.stderr.write(`${line}\n`);
+  };
+  const timer = setInterval(() => show(false), TTY ? 500 : 2000);
+  try {
+    return await instance;
+  } finally {
+    clearInterval(timer);
+    show(true);
+  }
+}
+
+/** Responses per status code, e.g. { '201': 5000, '409': 12 }. */
+export function statusCounts(result: LoadResult): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) out[code] = stat.count ?? 0;
+  return out;
+}

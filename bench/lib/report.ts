@@ -1,0 +1,127 @@
+// The end of a run: the table in the terminal, the targets of issue 3, and the JSON record.
+import { ScenarioResult } from './scenario';
+
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  node: string;
+  database: string;
+  /** 1-minute load average before and after the run: other work on the box skews the figures. */
+  loadBefore: number;
+  loadAfter: number;
+}
+
+export interface Target {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface RunRecord {
+  startedAt: string;
+  finishedAt: string;
+  machine: Machine;
+  options: { durationS: number; warmupS: number; serverEnv: Record<string, string> };
+  scenarios: ScenarioResult[];
+  targets: Target[];
+  /** Every answer right (the targets are about speed and do not count here). */
+  correct: boolean;
+}
+
+const MAX_RSS_MB = 250;
+
+/** The targets of issue 3, from whichever scenarios ran. */
+export function evaluateTargets(results: ScenarioResult[]): Target[] {
+  const by = (name: string) => results.find((r) => r.name === name);
+  const targets: Target[] = [];
+  const hot = by('hot');
+  const off = by('hot-unbatched');
+  const sellout = by('sellout');
+  const read = by('read');
+  const ceiling = by('ceiling');
+  if (hot) {
+    targets.push({
+      name: 'hot ≥ 5,000 holds/s, p99 ≤ 100 ms',
+      ok: hot.throughput >= 5000 && hot.latencyMs.p99 <= 100,
+      detail: `${fmt(hot.throughput)} holds/s, p99 ${hot.latencyMs.p99} ms`,
+    });
+  }
+  if (hot && off) {
+    const ratio = hot.throughput / Math.max(1, off.throughput);
+    targets.push({ name: 'hot ≥ 5× HOLD_BATCHING=off', ok: ratio >= 5, detail: `${ratio.toFixed(1)}×` });
+  }
+  if (sellout) {
+    targets.push({
+      name: 'sellout ≥ 5,000 req/s, exactly 2,000 holds',
+      ok: sellout.throughput >= 5000 && sellout.checks.every((c) => c.ok),
+      detail: `${fmt(sellout.throughput)} req/s, ${sellout.statuses['201'] ?? 0} holds`,
+    });
+  }
+  if (read && ceiling) {
+    const share = read.throughput / Math.max(1, ceiling.throughput);
+    targets.push({ name: 'read ≥ 50% of the bare Fastify route', ok: share >= 0.5, detail: `${Math.round(share * 100)}%` });
+  }
+  const served = results.filter((r) => r.name !== 'ceiling' && r.peakRssMb !== null);
+  if (served.length > 0) {
+    const peak = Math.max(...served.map((r) => r.peakRssMb!));
+    targets.push({ name: `server RSS ≤ ${MAX_RSS_MB} MB`, ok: peak <= MAX_RSS_MB, detail: `peak ${peak} MB` });
+  }
+  return targets;
+}
+
+export function renderTable(record: RunRecord): string {
+  const header = ['scenario', 'throughput', 'p50 ms', 'p90 ms', 'p99 ms', 'requests', 'non-2xx', 'peak RSS', 'CPU/req', 'checks'];
+  const rows = record.scenarios.map((r) => [
+    r.name,
+    `${fmt(r.throughput)} ${r.unit}`,
+    String(r.latencyMs.p50),
+    String(r.latencyMs.p90),
+    String(r.latencyMs.p99),
+    fmt(r.requests),
+    fmt(nonSuccess(r)),
+    r.peakRssMb === null ? '-' : `${r.peakRssMb} MB`,
+    r.serverCpuUsPerRequest === null ? '-' : `${r.serverCpuUsPerRequest} µs`,
+    r.checks.every((c) => c.ok) ? 'ok' : 'FAILED',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+  for (const r of record.scenarios) {
+    const steps = r.extra?.steps as Record<string, { perSecond: number; p50: number; p99: number }> | undefined;
+    if (steps) {
+      const parts = Object.entries(steps).map(([step, s]) => `${step} ${fmt(s.perSecond)}/s p50 ${s.p50} p99 ${s.p99} ms`);
+      out.push(`${r.name} steps: ${parts.join('; ')}`);
+    }
+  }
+  for (const r of record.scenarios) {
+    for (const c of r.checks.filter((c) => !c.ok)) out.push(`FAILED ${r.name}: ${c.name} (${c.detail})`);
+  }
+  out.push('');
+  for (const t of record.targets) out.push(`${t.ok ? 'met   ' : 'missed'}  ${t.name}: ${t.detail}`);
+  const m = record.machine;
+  out.push('', `${m.cpus} × ${m.cpuModel}, Node ${m.node}, ${m.database}; load ${m.loadBefore} before, ${m.loadAfter} after`);
+  return out.join('\n');
+}
+
+/** The README's table: markdown, from the same record. */
+export function renderMarkdownTable(record: RunRecord): string {
+  const rows = record.scenarios.map(
+    (r) =>
+      `| \`${r.name}\` | ${fmt(r.throughput)} ${r.unit} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${fmt(r.requests)} | ${r.peakRssMb ?? '-'} MB | ${r.serverCpuUsPerRequest ?? '-'} µs | ${r.checks.every((c) => c.ok) ? 'ok' : 'FAILED'} |`,
+  );
+  return [
+    '| scenario | throughput | p50 ms | p99 ms | requests | server peak RSS | server CPU / request | checks |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
+function nonSuccess(r: ScenarioResult): number {
+  return Object.entries(r.statuses)
+    .filter(([code]) => !code.startsWith('2'))
+    .reduce((sum, [, n]) => sum + n, 0);
+}
+
+export function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}

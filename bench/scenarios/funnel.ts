@@ -1,0 +1,198 @@
+// `funnel`: many buyers going through the whole sale: hold → order (or release) → payment
+// webhook with a random outcome, sometimes delivered twice. Answers are checked as they arrive
+// and the database is checked afterwards.
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { count, insertProduct, invariantViolations } from '../lib/database';
+import { fire, LoadOptions } from '../lib/load';
+import { BenchOptions, check, measured, Scenario, withApp } from '../lib/scenario';
+import { warmUpHolds } from './holds';
+
+const CONNECTIONS = 128;
+const STOCK = 1_000_000_000;
+/** Share of buyers on the first (hot) product; the rest spread over the others. */
+const HOT_SHARE = 0.6;
+const OTHER_PRODUCTS = 3;
+const RELEASE_SHARE = 0.1;
+const PAYMENT_SUCCESS_SHARE = 0.8;
+const REDELIVERY_SHARE = 0.1;
+
+type Step = 'hold' | 'order' | 'release' | 'webhook' | 'redelivery';
+
+interface Buyer {
+  step?: Step;
+  sentAt?: number;
+  holdId?: string;
+  orderId?: string;
+  delivery?: string;
+  paymentStatus?: 'success' | 'failed';
+}
+
+interface Tally {
+  answered: Record<Step, number>;
+  latencies: Record<Step, number[]>;
+  paid: number;
+  failed: number;
+  unexpected: string[];
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+export const funnel: Scenario = {
+  name: 'funnel',
+  title: `hold → order (${RELEASE_SHARE * 100}% release) → webhook (${PAYMENT_SUCCESS_SHARE * 100}% paid, ${REDELIVERY_SHARE * 100}% delivered twice), ${OTHER_PRODUCTS + 1} products, ${CONNECTIONS} connections`,
+  async run(options) {
+    const { value, peakRssMb, shutdown } = await withAppFunnel(options);
+    return { ...value, peakRssMb, checks: [...value.checks, shutdown] };
+  },
+};
+
+function withAppFunnel(options: BenchOptions) {
+  return withApp('funnel', {}, options, async (app) => {
+    const warm = await warmUpHolds(app, options, 'funnel');
+    const products: number[] = [];
+    for (let i = 0; i <= OTHER_PRODUCTS; i++) products.push(await insertProduct(app.db, `Funnel ${i}`, STOCK, '19.99'));
+    const tally: Tally = {
+      answered: { hold: 0, order: 0, release: 0, webhook: 0, redelivery: 0 },
+      latencies: { hold: [], order: [], release: [], webhook: [], redelivery: [] },
+      paid: 0,
+      failed: 0,
+      unexpected: [],
+    };
+    const { result, cpuSeconds } = await app.measure(() =>
+      fire('funnel', {
+        url: app.url,
+        connections: CONNECTIONS,
+        duration: options.duration,
+        headers: JSON_HEADERS,
+        requests: buyerJourney(products, tally),
+      }),
+    );
+    const m = measured(result, cpuSeconds);
+
+    const stored = async (sql: string) => count(app.db, sql, [products]);
+    const orders = await stored('SELECT COUNT(*) FROM orders WHERE product_id IN (?)');
+    const paid = await stored("SELECT COUNT(*) FROM orders WHERE status = 'paid' AND product_id IN (?)");
+    const failed = await stored("SELECT COUNT(*) FROM orders WHERE status = 'failed' AND product_id IN (?)");
+    const released = await stored("SELECT COUNT(*) FROM holds WHERE status = 'released' AND product_id IN (?)");
+    const finalizedWrongly = await stored(
+      `SELECT COUNT(*) FROM orders o LEFT JOIN webhook_logs w ON w.order_id = o.id AND w.result = 'processed'
+        WHERE o.product_id IN (?) AND ((o.status = 'pending' AND w.id IS NOT NULL)
+           OR (o.status <> 'pending' AND (w.id IS NULL OR w.order_status <> o.status)))`,
+    );
+    const initial = new Map([[warm, STOCK], ...products.map((id): [number, number] => [id, STOCK])]);
+    const violations = await invariantViolations(app.db, initial);
+    // Up to one request per connection may still have been in flight when the load stopped:
+    // the server may have committed it without the load generator seeing the answer.
+    const within = (storedN: number, answered: number) => storedN >= answered && storedN <= answered + CONNECTIONS;
+    const checks = [
+      check(
+        'every answer as the contract says',
+        tally.unexpected.length === 0 && m.errors === 0,
+        tally.unexpected.slice(0, 3).join('; ') || JSON.stringify({ ...m.statuses, errors: m.errors }),
+      ),
+      check('orders stored = 201s answered (+ in flight)', within(orders, tally.answered.order), `${orders} stored, ${tally.answered.order} answered`),
+      check('paid orders = "paid" answers (+ in flight)', within(paid, tally.paid), `${paid} stored, ${tally.paid} answered`),
+      check('failed orders = "failed" answers (+ in flight)', within(failed, tally.failed), `${failed} stored, ${tally.failed} answered`),
+      check('released holds = releases answered (+ in flight)', within(released, tally.answered.release), `${released} stored, ${tally.answered.release} answered`),
+      check('every final order has exactly its one processed delivery', finalizedWrongly === 0, `${finalizedWrongly} wrong`),
+      check('invariants', violations.length === 0, violations.join('; ') || 'hold'),
+    ];
+    const steps = Object.fromEntries(
+      (Object.keys(tally.answered) as Step[]).map((step) => [
+        step,
+        { answered: tally.answered[step], perSecond: Math.round(tally.answered[step] / m.durationS), ...percentiles(tally.latencies[step]) },
+      ]),
+    );
+    return {
+      name: 'funnel',
+      title: funnel.title,
+      unit: 'req/s',
+      throughput: m.requests / m.durationS,
+      ...m,
+      checks,
+      extra: { purchasesPerSecond: Math.round(tally.answered.order / m.durationS), steps },
+    };
+  });
+}
+
+/** The requests one connection repeats: each buyer's journey, decided as it goes. */
+function buyerJourney(products: number[], tally: Tally): LoadOptions['requests'] {
+  const start = (buyer: Buyer, step: Step) => {
+    buyer.step = step;
+    buyer.sentAt = performance.now();
+  };
+  const answered = (buyer: Buyer, status: number, body: string, ok: boolean) => {
+    const step = buyer.step!;
+    tally.latencies[step].push(performance.now() - buyer.sentAt!);
+    if (ok) tally.answered[step]++;
+    else tally.unexpected.push(`${step}: ${status} ${body.slice(0, 200)}`);
+    return ok;
+  };
+  const pick = () =>
+    Math.random() < HOT_SHARE ? products[0] : products[1 + Math.floor(Math.random() * (products.length - 1))];
+
+  return [
+    {
+      method: 'POST',
+      path: '/api/holds',
+      setupRequest: (request, buyer: Buyer) => {
+        start(buyer, 'hold');
+        return { ...request, body: JSON.stringify({ product_id: pick(), qty: 1 + Math.floor(Math.random() * 3) }) };
+      },
+      onResponse: (status, body, buyer: Buyer) => {
+        if (answered(buyer, status, body, status === 201)) buyer.holdId = JSON.parse(body).id;
+      },
+    },
+    {
+      setupRequest: (request, buyer: Buyer) => {
+        if (!buyer.holdId) return null as never;
+        if (Math.random() < RELEASE_SHARE) {
+          start(buyer, 'release');
+          return { ...request, method: 'DELETE', path: `/api/holds/${buyer.holdId}`, body: undefined, headers: {} };
+        }
+        start(buyer, 'order');
+        return { ...request, method: 'POST', path: '/api/orders', body: JSON.stringify({ hold_id: buyer.holdId }) };
+      },
+      onResponse: (status, body, buyer: Buyer) => {
+        if (buyer.step === 'release') {
+          answered(buyer, status, body, status === 200 && JSON.parse(body).status === 'released');
+        } else if (answered(buyer, status, body, status === 201)) {
+          buyer.orderId = JSON.parse(body).id;
+        }
+      },
+    },
+    {
+      setupRequest: (request, buyer: Buyer) => {
+        if (!buyer.orderId || buyer.step !== 'order') return null as never;
+        start(buyer, 'webhook');
+        buyer.paymentStatus = Math.random() < PAYMENT_SUCCESS_SHARE ? 'success' : 'failed';
+        buyer.delivery = JSON.stringify({ order_id: buyer.orderId, status: buyer.paymentStatus, idempotency_key: `evt_${randomUUID()}` });
+        return { ...request, method: 'POST', path: '/api/payments/webhook', body: buyer.delivery };
+      },
+      onResponse: (status, body, buyer: Buyer) => {
+        const expected = buyer.paymentStatus === 'success' ? 'paid' : 'failed';
+        const ok = status === 200 && body === JSON.stringify({ result: 'processed', order_status: expected });
+        if (answered(buyer, status, body, ok)) tally[expected]++;
+      },
+    },
+    {
+      setupRequest: (request, buyer: Buyer) => {
+        if (buyer.step !== 'webhook' || Math.random() >= REDELIVERY_SHARE) return null as never;
+        start(buyer, 'redelivery');
+        return { ...request, method: 'POST', path: '/api/payments/webhook', body: buyer.delivery };
+      },
+      onResponse: (status, body, buyer: Buyer) => {
+        const expected = buyer.paymentStatus === 'success' ? 'paid' : 'failed';
+        answered(buyer, status, body, status === 200 && body === JSON.stringify({ result: 'duplicate', order_status: expected }));
+      },
+    },
+  ];
+}
+
+function percentiles(values: number[]): { p50: number; p99: number } {
+  if (values.length === 0) return { p50: 0, p99: 0 };
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] * 10) / 10;
+  return { p50: at(0.5), p99: at(0.99) };
+}

@@ -1,0 +1,141 @@
+// `hot` (with and without batching) and `sellout`: the crowd on one product's hold endpoint.
+import { count, insertProduct, invariantViolations } from '../lib/database';
+import { fire } from '../lib/load';
+import { AppUnderTest, BenchOptions, check, measured, Scenario, withApp } from '../lib/scenario';
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+/** Far more than any run can hold: `hot` must never sell out. */
+const UNLIMITED = 1_000_000_000;
+const HOT_CONNECTIONS = 256;
+
+/** Unmeasured holds on a product of their own, so the server's JIT and pools are warm. */
+export async function warmUpHolds(app: AppUnderTest, options: BenchOptions, label: string): Promise<number> {
+  const product = await insertProduct(app.db, 'Warm-up', UNLIMITED);
+  if (options.warmup > 0) {
+    await fire(`${label} warm-up`, {
+      url: `${app.url}/api/holds`,
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ product_id: product, qty: 1 }),
+      connections: HOT_CONNECTIONS,
+      duration: options.warmup,
+    });
+  }
+  return product;
+}
+
+export function hot(batching: boolean): Scenario {
+  const name = batching ? 'hot' : 'hot-unbatched';
+  return {
+    name,
+    title: batching
+      ? `holds on one product that never sells out, ${HOT_CONNECTIONS} connections`
+      : 'the same with HOLD_BATCHING=off: one transaction per hold (the baseline)',
+    async run(options) {
+      const env = { HOLD_BATCHING: batching ? 'on' : 'off' };
+      const { value, peakRssMb, shutdown } = await withApp(name, env, options, async (app) => {
+        const warm = await warmUpHolds(app, options, name);
+        const product = await insertProduct(app.db, 'Hot', UNLIMITED);
+        const { result, cpuSeconds } = await app.measure(() =>
+          fire(name, {
+            url: `${app.url}/api/holds`,
+            method: 'POST',
+            headers: JSON_HEADERS,
+            body: JSON.stringify({ product_id: product, qty: 1 }),
+            connections: HOT_CONNECTIONS,
+            duration: options.duration,
+          }),
+        );
+        const m = measured(result, cpuSeconds);
+        const created = m.statuses['201'] ?? 0;
+        const stored = await count(app.db, 'SELECT COUNT(*) FROM holds WHERE product_id = ?', [product]);
+        const available = await count(app.db, 'SELECT stock - reserved FROM products WHERE id = ?', [product]);
+        const violations = await invariantViolations(
+          app.db,
+          new Map([
+            [warm, UNLIMITED],
+            [product, UNLIMITED],
+          ]),
+        );
+        const checks = [
+          check('every hold answered 201', created === m.requests && m.errors === 0, JSON.stringify({ ...m.statuses, errors: m.errors })),
+          // A duration run stops with up to one request per connection still in flight: the
+          // server may commit those after the load generator has stopped listening.
+          check(
+            'holds stored = 201s answered (+ at most one in flight per connection)',
+            stored >= created && stored <= created + HOT_CONNECTIONS,
+            `${stored} stored, ${created} answered`,
+          ),
+          check('never sold out', available > 0, `${available} available`),
+          check('invariants', violations.length === 0, violations.join('; ') || 'hold'),
+        ];
+        return { m, created, checks };
+      });
+      return {
+        name,
+        title: this.title,
+        unit: 'holds/s',
+        throughput: value.created / value.m.durationS,
+        ...value.m,
+        peakRssMb,
+        checks: [...value.checks, shutdown],
+      };
+    },
+  };
+}
+
+export const SELLOUT_STOCK = 2_000;
+export const SELLOUT_ATTEMPTS = 20_000;
+
+export const sellout: Scenario = {
+  name: 'sellout',
+  title: `${SELLOUT_ATTEMPTS.toLocaleString('en-US')} hold attempts on ${SELLOUT_STOCK.toLocaleString('en-US')} units, ${HOT_CONNECTIONS} connections`,
+  async run(options) {
+    const { value, peakRssMb, shutdown } = await withApp('sellout', {}, options, async (app) => {
+      const warm = await warmUpHolds(app, options, 'sellout');
+      const product = await insertProduct(app.db, 'Sellout', SELLOUT_STOCK);
+      const { result, cpuSeconds } = await app.measure(() =>
+        fire('sellout', {
+          url: `${app.url}/api/holds`,
+          method: 'POST',
+          headers: JSON_HEADERS,
+          body: JSON.stringify({ product_id: product, qty: 1 }),
+          connections: HOT_CONNECTIONS,
+          amount: SELLOUT_ATTEMPTS,
+        }),
+      );
+      const m = measured(result, cpuSeconds);
+      const won = m.statuses['201'] ?? 0;
+      const refused = m.statuses['409'] ?? 0;
+      const active = await count(app.db, "SELECT COUNT(*) FROM holds WHERE product_id = ? AND status = 'active'", [product]);
+      const available = await count(app.db, 'SELECT stock - reserved FROM products WHERE id = ?', [product]);
+      const violations = await invariantViolations(
+        app.db,
+        new Map([
+          [warm, UNLIMITED],
+          [product, SELLOUT_STOCK],
+        ]),
+      );
+      const checks = [
+        check(`exactly ${SELLOUT_STOCK} answered 201`, won === SELLOUT_STOCK, `${won}`),
+        check(
+          'every other attempt answered 409',
+          refused === SELLOUT_ATTEMPTS - SELLOUT_STOCK && m.requests === SELLOUT_ATTEMPTS && m.errors === 0,
+          JSON.stringify({ ...m.statuses, errors: m.errors }),
+        ),
+        check(`exactly ${SELLOUT_STOCK} active holds stored, 0 available`, active === SELLOUT_STOCK && available === 0, `${active} stored, ${available} available`),
+        check('invariants', violations.length === 0, violations.join('; ') || 'hold'),
+      ];
+      return { m, checks };
+    });
+    return {
+      name: 'sellout',
+      title: this.title,
+      unit: 'req/s',
+      throughput: value.m.requests / value.m.durationS,
+      ...value.m,
+      peakRssMb,
+      checks: [...value.checks, shutdown],
+    };
+  },
+};

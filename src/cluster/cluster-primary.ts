@@ -1,0 +1,72 @@
+import cluster, { Worker } from 'node:cluster';
+import { join } from 'node:path';
+import pino from 'pino';
+import { DataSource } from 'typeorm';
+import { AppConfig, ConfigError, ONE_PROCESS_ONLY } from '../config/app-config';
+import { dataSourceOptions } from '../database/data-source-options';
+import { prepareDatabase } from '../database/prepare-database';
+import { seedDemoProducts } from '../database/seed';
+import { serveClusterMetrics } from '../metrics/cluster-metrics';
+
+/** A worker that dies is replaced after this pause, so a crash loop cannot spin the CPU. */
+const RESTART_DELAY_MS = 1_000;
+
+/**
+ * The cluster primary: migrates (and seeds) once, forks `workers` copies of the app that share the
+ * port (Node's cluster module hands out the connections), replaces any worker that dies, and on
+ * SIGTERM/SIGINT passes the signal on and exits 0 once every worker has finished its requests.
+ * It serves no HTTP itself; it also answers the workers' /metrics with the whole cluster's.
+ */
+export async function runClusterPrimary(config: AppConfig, workers: number): Promise<void> {
+  // `npm run start:cluster` without CLUSTER_WORKERS forks one worker per core: not on SQLite.
+  if (config.database.engine === 'sqlite') throw new ConfigError('DATABASE_URL', `names ${ONE_PROCESS_ONLY}`);
+  const logger = pino({ level: config.logLevel }).child({ context: 'ClusterPrimary' });
+  await prepareDatabase(config.database);
+  if (config.nodeEnv !== 'production' && config.nodeEnv !== 'test') await seedOnce(config);
+
+  cluster.setupPrimary({ exec: join(__dirname, '..', 'main.js') });
+  serveClusterMetrics();
+  let stopping = false;
+  const fork = () => cluster.fork({ CLUSTER_WORKERS: String(workers) });
+
+  cluster.on('exit', (worker: Worker, code: number | null, signal: string | null) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) {
+        logger.info('all workers stopped');
+        process.exit(0);
+      }
+      return;
+    }
+    logger.warn({ pid: worker.process.pid, code, signal }, 'worker died; starting a new one');
+    setTimeout(() => {
+      if (!stopping) fork();
+    }, RESTART_DELAY_MS).unref();
+  });
+  cluster.on('listening', (worker: Worker, address) => {
+    logger.info({ pid: worker.process.pid, port: address.port }, 'worker listening');
+  });
+
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping workers');
+    const running = Object.values(cluster.workers ?? {});
+    if (running.length === 0) process.exit(0);
+    for (const worker of running) worker?.process.kill(signal);
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+
+  logger.info({ workers, port: config.port }, 'starting workers');
+  for (let i = 0; i < workers; i++) fork();
+}
+
+async function seedOnce(config: AppConfig): Promise<void> {
+  const dataSource = new DataSource(dataSourceOptions(config.database, 1));
+  await dataSource.initialize();
+  try {
+    await dataSource.transaction((manager) => seedDemoProducts(manager, true));
+  } finally {
+    await dataSource.destroy();
+  }
+}

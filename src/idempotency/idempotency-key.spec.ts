@@ -1,0 +1,34 @@
+import { InvalidIdempotencyKeyError } from '../common/errors';
+import { parseIdempotencyKey, requestFingerprint } from './idempotency-key';
+
+describe('Idempotency-Key header', () => {
+  it('takes 1 to 255 visible ASCII characters, bare or quoted (the same key either way)', () => {
+    expect(parseIdempotencyKey(undefined)).toBeNull();
+    expect(parseIdempotencyKey('abc')).toBe('abc');
+    expect(parseIdempotencyKey('"abc"')).toBe('abc');
+    expect(parseIdempotencyKey('k'.repeat(255))).toHaveLength(255);
+    expect(parseIdempotencyKey('a-b_c.d:e/f=g')).toBe('a-b_c.d:e/f=g');
+  });
+
+  it.each([
+    ['empty', ''],
+    ['too long', 'k'.repeat(256)],
+    ['with a space', 'a b'],
+    ['with a control character', 'a\tb'],
+    ['non-ASCII', 'clé'],
+    ['half quoted', '"abc'],
+    ['empty quotes', '""'],
+    ['sent twice', ['a', 'b']],
+  ])('refuses a key that is %s', (_case, header) => {
+    expect(() => parseIdempotencyKey(header)).toThrow(InvalidIdempotencyKeyError);
+  });
+});
+
+describe('request fingerprint', () => {
+  it('ignores key order and spacing, and sees any change of value', () => {
+    expect(requestFingerprint({ product_id: 1, qty: 2 })).toBe(requestFingerprint({ qty: 2, product_id: 1 }));
+    expect(requestFingerprint({ product_id: 1, qty: 2 })).not.toBe(requestFingerprint({ product_id: 1, qty: 3 }));
+    expect(requestFingerprint({ qty: 2 })).not.toBe(requestFingerprint({ qty: '2' }));
+    expect(requestFingerprint(undefined)).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
