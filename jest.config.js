@@ -4,6 +4,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
+  // test/sqlite/: what only the embedded engine does (one instance per file): `npm run test:sqlite`.
+  // test/mysql/ runs here only (MySQL-only staging); the SQLite run leaves it out.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/sqlite/'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60_000,

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import cluster from 'node:cluster';
-import { DataSource } from 'typeorm';
 import { createApp } from './app';
 import { runClusterPrimary } from './cluster/cluster-primary';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { seedDemoProducts } from './database/seed';
+import { TransactionRunner } from './database/transaction-runner';
 
 async function bootstrap(): Promise<void> {
   let config: AppConfig;
@@ -22,7 +22,7 @@ async function bootstrap(): Promise<void> {
   const app = await createApp(config);
   // In a cluster the primary has seeded already (workers racing to seed could insert twice).
   if (config.nodeEnv !== 'production' && config.nodeEnv !== 'test' && !cluster.isWorker) {
-    await seedDemoProducts(app.get(DataSource), true);
+    await app.get(TransactionRunner).run((manager) => seedDemoProducts(manager, true));
   }
   await app.listen(config.port, '0.0.0.0');
 

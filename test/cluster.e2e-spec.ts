@@ -21,7 +21,9 @@ async function until(condition: () => boolean | Promise<boolean>): Promise<void>
 
 describe('CLUSTER_WORKERS', () => {
   it('is validated at start', () => {
-    expect(loadConfig({ CLUSTER_WORKERS: '4' }).clusterWorkers).toBe(4);
+    // Cluster mode needs MySQL (on the embedded SQLite default it is refused: app-config.spec.ts).
+    const mysql = { DATABASE_URL: 'mysql://root@127.0.0.1:3306/flash_sale' };
+    expect(loadConfig({ ...mysql, CLUSTER_WORKERS: '4' }).clusterWorkers).toBe(4);
     expect(loadConfig({}).clusterWorkers).toBe(0);
     expect(() => loadConfig({ CLUSTER_WORKERS: 'many' })).toThrow(ConfigError);
     expect(() => loadConfig({ CLUSTER_WORKERS: '-1' })).toThrow(/CLUSTER_WORKERS/);

@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
 import { parseDatabaseUrl } from '../src/config/app-config';
 import { dataSourceOptions } from '../src/database/data-source-options';
+import { jsonValueSql } from '../src/database/engine';
+import { execute, queryRows } from '../src/database/sql';
 import { expectInvariants } from './support/invariants';
 import { ServerProcess, startServerProcess } from './support/server-process';
 import { dropDatabase, newDatabaseUrl } from './support/test-database';
@@ -41,8 +43,8 @@ describe('SIGKILL in the middle of a selling storm (e2e, the built server as a c
     db = await new DataSource(dataSourceOptions(parseDatabaseUrl(databaseUrl), 2)).initialize();
     const stock = new Map<number, number>();
     for (let i = 0; i < 3; i++) {
-      const result = await db.query("INSERT INTO products (name, price, stock) VALUES (?, '3.00', 40)", [`Storm ${i}`]);
-      stock.set(Number(result.insertId), 40);
+      const { insertId } = await execute(db, "INSERT INTO products (name, price, stock) VALUES (?, '3.00', 40)", [`Storm ${i}`]);
+      stock.set(insertId, 40);
     }
     const productIds = [...stock.keys()];
     const attempts: Attempt[] = Array.from({ length: 240 }, (_, i) => ({
@@ -81,23 +83,25 @@ describe('SIGKILL in the middle of a selling storm (e2e, the built server as a c
     const seenHolds = attempts.filter((a) => a.hold?.status === 201).map((a) => a.hold!.body.id as string);
     const seenOrders = attempts.filter((a) => a.order?.status === 201).map((a) => a.order!.body.id as string);
     expect(seenHolds.length).toBeGreaterThanOrEqual(50);
-    const [{ n: holdsFound }] = await db.query('SELECT COUNT(*) AS n FROM holds WHERE id IN (?)', [seenHolds]);
+    const [{ n: holdsFound }] = await queryRows(db, 'SELECT COUNT(*) AS n FROM holds WHERE id IN (?)', [seenHolds]);
     expect(Number(holdsFound)).toBe(seenHolds.length);
     if (seenOrders.length > 0) {
-      const [{ n: ordersFound }] = await db.query('SELECT COUNT(*) AS n FROM orders WHERE id IN (?)', [seenOrders]);
+      const [{ n: ordersFound }] = await queryRows(db, 'SELECT COUNT(*) AS n FROM orders WHERE id IN (?)', [seenOrders]);
       expect(Number(ordersFound)).toBe(seenOrders.length);
     }
     // A key record never exists without its hold or order, nor the other way round.
     for (const [scope, table] of [['holds', 'holds'], ['orders', 'orders']]) {
-      const [{ n: orphanRows }] = await db.query(
+      const [{ n: orphanRows }] = await queryRows(
+        db,
         `SELECT COUNT(*) AS n FROM ${table} t WHERE NOT EXISTS (
            SELECT 1 FROM idempotency_keys k WHERE k.scope = ? AND k.response_status = 201
-              AND JSON_VALUE(k.response_body, '$.id') = t.id)`,
+              AND ${jsonValueSql(db, 'k.response_body', '$.id')} = t.id)`,
         [scope],
       );
-      const [{ n: orphanKeys }] = await db.query(
+      const [{ n: orphanKeys }] = await queryRows(
+        db,
         `SELECT COUNT(*) AS n FROM idempotency_keys k WHERE k.scope = ? AND k.response_status = 201
-            AND NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.id = JSON_VALUE(k.response_body, '$.id'))`,
+            AND NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.id = ${jsonValueSql(db, 'k.response_body', '$.id')})`,
         [scope],
       );
       expect({ scope, orphanRows: Number(orphanRows), orphanKeys: Number(orphanKeys) }).toEqual({
@@ -113,19 +117,19 @@ describe('SIGKILL in the middle of a selling storm (e2e, the built server as a c
       const retry = await post(server.url, '/api/holds', a.holdKey, { product_id: a.productId, qty: a.qty });
       expect(retry).toEqual(a.hold);
     }
-    const [{ n: holdCount }] = await db.query('SELECT COUNT(*) AS n FROM holds');
-    const [{ n: keyCount }] = await db.query("SELECT COUNT(*) AS n FROM idempotency_keys WHERE scope = 'holds' AND response_status = 201");
+    const [{ n: holdCount }] = await queryRows(db, 'SELECT COUNT(*) AS n FROM holds');
+    const [{ n: keyCount }] = await queryRows(db, "SELECT COUNT(*) AS n FROM idempotency_keys WHERE scope = 'holds' AND response_status = 201");
     expect(Number(holdCount)).toBe(Number(keyCount));
 
     // The sweep releases what the crash left held; then the books balance.
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const [{ n }] = await db.query("SELECT COUNT(*) AS n FROM holds WHERE status = 'active'");
+      const [{ n }] = await queryRows(db, "SELECT COUNT(*) AS n FROM holds WHERE status = 'active'");
       if (Number(n) === 0) break;
       if (Date.now() > deadline) throw new Error(`${n} hold(s) still active after the restart`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    const [{ reserved }] = await db.query('SELECT SUM(reserved) AS reserved FROM products');
+    const [{ reserved }] = await queryRows(db, 'SELECT SUM(reserved) AS reserved FROM products');
     expect(Number(reserved)).toBe(0);
     await expectInvariants(db, stock);
     expect(await server.stop('SIGTERM')).toBe(0);

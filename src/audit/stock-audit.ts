@@ -2,6 +2,7 @@
 // is said so: there is no record of a product's initial stock, so "initial stock = stock + Σ
 // orders" is checked through its parts (units held, orders tied to converted holds).
 import { DataSource } from 'typeorm';
+import { forUpdateClause } from '../database/engine';
 
 export interface Drift {
   check: string;
@@ -23,10 +24,11 @@ const CHECKS: Check[] = [
   },
   {
     check: 'negative-available',
-    sql: `SELECT p.id AS product_id, p.stock, p.reserved,
-                 (SELECT COALESCE(SUM(h.qty), 0) FROM holds h WHERE h.product_id = p.id AND h.status = 'active') AS active_held
-            FROM products p
-          HAVING stock < reserved OR stock < active_held`,
+    sql: `SELECT * FROM (
+            SELECT p.id AS product_id, p.stock, p.reserved,
+                   (SELECT COALESCE(SUM(h.qty), 0) FROM holds h WHERE h.product_id = p.id AND h.status = 'active') AS active_held
+              FROM products p) units
+           WHERE stock < reserved OR stock < active_held`,
   },
   {
     check: 'order-of-unconverted-hold',
@@ -87,9 +89,10 @@ export async function repairReserved(dataSource: DataSource): Promise<ReservedRe
     const productId = Number(detail.product_id);
     repairs.push(
       await dataSource.transaction(async (manager) => {
-        const [product] = await manager.query('SELECT stock, reserved FROM products WHERE id = ? FOR UPDATE', [
-          productId,
-        ]);
+        const [product] = await manager.query(
+          `SELECT stock, reserved FROM products WHERE id = ?${forUpdateClause(manager)}`,
+          [productId],
+        );
         const [{ held }] = await manager.query(
           "SELECT COALESCE(SUM(qty), 0) AS held FROM holds WHERE product_id = ? AND status = 'active'",
           [productId],

@@ -2,7 +2,7 @@ import cluster, { Worker } from 'node:cluster';
 import { join } from 'node:path';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, ConfigError, ONE_PROCESS_ONLY } from '../config/app-config';
 import { dataSourceOptions } from '../database/data-source-options';
 import { prepareDatabase } from '../database/prepare-database';
 import { seedDemoProducts } from '../database/seed';
@@ -18,6 +18,8 @@ const RESTART_DELAY_MS = 1_000;
  * It serves no HTTP itself; it also answers the workers' /metrics with the whole cluster's.
  */
 export async function runClusterPrimary(config: AppConfig, workers: number): Promise<void> {
+  // `npm run start:cluster` without CLUSTER_WORKERS forks one worker per core: not on SQLite.
+  if (config.database.engine === 'sqlite') throw new ConfigError('DATABASE_URL', `names ${ONE_PROCESS_ONLY}`);
   const logger = pino({ level: config.logLevel }).child({ context: 'ClusterPrimary' });
   await prepareDatabase(config.database);
   if (config.nodeEnv !== 'production' && config.nodeEnv !== 'test') await seedOnce(config);
@@ -63,7 +65,7 @@ async function seedOnce(config: AppConfig): Promise<void> {
   const dataSource = new DataSource(dataSourceOptions(config.database, 1));
   await dataSource.initialize();
   try {
-    await seedDemoProducts(dataSource, true);
+    await dataSource.transaction((manager) => seedDemoProducts(manager, true));
   } finally {
     await dataSource.destroy();
   }

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
-import { isConnectionError } from '../database/mysql-errors';
+import { isConnectionError } from '../database/db-errors';
 import { DatabaseUnavailableError, DomainError } from './errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isAbsolute, join } from 'node:path';
 import { ConfigError, loadConfig } from './app-config';
 
 describe('loadConfig', () => {
@@ -15,13 +16,55 @@ describe('loadConfig', () => {
       redisUrl: null,
       webhookSecret: null,
     });
-    expect(config.database).toMatchObject({ host: '127.0.0.1', port: 3306, user: 'root', database: 'flash_sale' });
+    // Zero setup: no DATABASE_URL means the embedded SQLite file under ./data.
+    expect(config.database).toEqual({
+      engine: 'sqlite',
+      file: join(process.cwd(), 'data', 'flash-sale.sqlite'),
+      database: join(process.cwd(), 'data', 'flash-sale.sqlite'),
+      display: `sqlite:${join(process.cwd(), 'data', 'flash-sale.sqlite')}`,
+    });
   });
 
   it('parses DATABASE_URL and masks its password for display', () => {
     const { database } = loadConfig({ DATABASE_URL: 'mysql://shop:s%40cret@db.internal:3307/sale' });
-    expect(database).toMatchObject({ host: 'db.internal', port: 3307, user: 'shop', password: 's@cret', database: 'sale' });
+    expect(database).toMatchObject({
+      engine: 'mysql',
+      host: 'db.internal',
+      port: 3307,
+      user: 'shop',
+      password: 's@cret',
+      database: 'sale',
+    });
     expect(database.display).not.toContain('cret');
+  });
+
+  it('defaults a mysql:// URL to root@127.0.0.1:3306', () => {
+    expect(loadConfig({ DATABASE_URL: 'mysql:///flash_sale' }).database).toMatchObject({
+      engine: 'mysql',
+      host: '127.0.0.1',
+      port: 3306,
+      user: 'root',
+      database: 'flash_sale',
+    });
+  });
+
+  it.each([
+    ['sqlite:///var/lib/shop/sale.sqlite', '/var/lib/shop/sale.sqlite'],
+    ['sqlite:/var/lib/shop/sale.sqlite', '/var/lib/shop/sale.sqlite'],
+    ['sqlite:shop.sqlite', join(process.cwd(), 'shop.sqlite')],
+    ['sqlite:data/my%20shop.sqlite', join(process.cwd(), 'data', 'my shop.sqlite')],
+  ])('selects the SQLite file %s', (url, file) => {
+    const { database } = loadConfig({ DATABASE_URL: url });
+    expect(database).toMatchObject({ engine: 'sqlite', file, database: file });
+    expect(isAbsolute(database.engine === 'sqlite' ? database.file : '')).toBe(true);
+  });
+
+  it('refuses cluster mode on the embedded SQLite database, pointing to MySQL', () => {
+    expect(() => loadConfig({ CLUSTER_WORKERS: '2' })).toThrow(
+      /^Invalid configuration: CLUSTER_WORKERS cannot be used with the embedded SQLite database.*DATABASE_URL to a MySQL database/,
+    );
+    expect(loadConfig({ CLUSTER_WORKERS: '2', DATABASE_URL: 'mysql://root@127.0.0.1:3306/shop' }).clusterWorkers).toBe(2);
+    expect(loadConfig({ CLUSTER_WORKERS: '0' }).clusterWorkers).toBe(0);
   });
 
   it.each([
@@ -37,6 +80,10 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'postgres://localhost/db'],
     ['DATABASE_URL', 'not a url'],
     ['DATABASE_URL', 'mysql://localhost/bad-name'],
+    ['DATABASE_URL', 'sqlite::memory:'],
+    ['DATABASE_URL', 'sqlite:'],
+    ['DATABASE_URL', 'sqlite://host/file.sqlite'],
+    ['DATABASE_URL', 'sqlite:data/'],
     ['REDIS_URL', 'localhost:6379'],
   ])('stops at %s=%s with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);

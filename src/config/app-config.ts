@@ -1,7 +1,11 @@
 // The service's whole configuration, read from the environment once at boot and validated there:
 // nothing else in the code reads process.env.
 
-export interface DatabaseConfig {
+import { resolve } from 'node:path';
+
+/** MySQL / MariaDB: production, and what several instances share. */
+export interface MysqlDatabaseConfig {
+  engine: 'mysql';
   host: string;
   port: number;
   user: string;
@@ -10,6 +14,18 @@ export interface DatabaseConfig {
   /** The URL as given, with the password masked: safe to log. */
   display: string;
 }
+
+/** An embedded SQLite file: the zero-setup default, for one instance. */
+export interface SqliteDatabaseConfig {
+  engine: 'sqlite';
+  /** Absolute path of the database file. */
+  file: string;
+  /** The name that namespaces shared state (cache keys): the file's absolute path. */
+  database: string;
+  display: string;
+}
+
+export type DatabaseConfig = MysqlDatabaseConfig | SqliteDatabaseConfig;
 
 export interface AppConfig {
   nodeEnv: string;
@@ -47,8 +63,13 @@ export class ConfigError extends Error {
   }
 }
 
-/** Until the embedded SQLite default exists, an unset DATABASE_URL means a local MySQL. */
-export const DEFAULT_DATABASE_URL = 'mysql://root@127.0.0.1:3306/flash_sale';
+/** Why SQLite refuses cluster mode and several instances, and what to do instead. */
+export const ONE_PROCESS_ONLY =
+  'the embedded SQLite database: it serves one process. For cluster mode or several instances, ' +
+  'set DATABASE_URL to a MySQL database (mysql://user:pass@host:3306/db)';
+
+/** An unset DATABASE_URL means the embedded SQLite file, relative to the working directory. */
+export const DEFAULT_DATABASE_URL = 'sqlite:data/flash-sale.sqlite';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -92,10 +113,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new ConfigError('REDIS_URL', 'must start with redis:// or rediss://');
   }
 
+  const database = parseDatabaseUrl(read('DATABASE_URL') ?? DEFAULT_DATABASE_URL);
+  const clusterWorkers = integer('CLUSTER_WORKERS', 0, 0, 256);
+  if (clusterWorkers > 0 && database.engine === 'sqlite') {
+    throw new ConfigError('CLUSTER_WORKERS', `cannot be used with ${ONE_PROCESS_ONLY}`);
+  }
+
   return {
     nodeEnv,
     port: integer('PORT', 3000, 0, 65535),
-    database: parseDatabaseUrl(read('DATABASE_URL') ?? DEFAULT_DATABASE_URL),
+    database,
     redisUrl,
     holdTtlSeconds: integer('HOLD_TTL_SECONDS', 120, 1, 24 * 3600),
     holdSweepIntervalSeconds: integer('HOLD_SWEEP_INTERVAL_SECONDS', 5, 1, 3600),
@@ -106,7 +133,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
     webhookRateLimitPerMinute: integer('WEBHOOK_RATE_LIMIT_PER_MINUTE', 1200, 0, 10_000_000),
     dbPoolSize: integer('DB_POOL_SIZE', 20, 1, 1000),
-    clusterWorkers: integer('CLUSTER_WORKERS', 0, 0, 256),
+    clusterWorkers,
     holdBatching: holdBatching === 'on',
     holdBatchMax: integer('HOLD_BATCH_MAX', 256, 1, 10_000),
     holdQueueMax: integer('HOLD_QUEUE_MAX', 10_000, 1, 1_000_000),
@@ -114,6 +141,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
 }
 
 export function parseDatabaseUrl(raw: string): DatabaseConfig {
+  if (/^sqlite:/i.test(raw)) return parseSqliteUrl(raw);
   let url: URL;
   try {
     url = new URL(raw);
@@ -121,7 +149,7 @@ export function parseDatabaseUrl(raw: string): DatabaseConfig {
     throw new ConfigError('DATABASE_URL', 'is not a valid URL (expected mysql://user:pass@host:3306/db)');
   }
   if (url.protocol !== 'mysql:' && url.protocol !== 'mariadb:') {
-    throw new ConfigError('DATABASE_URL', `must use mysql:// (got ${url.protocol}//)`);
+    throw new ConfigError('DATABASE_URL', `must use mysql:// or sqlite: (got ${url.protocol}//)`);
   }
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (!/^[A-Za-z0-9_]{1,64}$/.test(database)) {
@@ -130,6 +158,7 @@ export function parseDatabaseUrl(raw: string): DatabaseConfig {
   const masked = new URL(url.toString());
   if (masked.password) masked.password = '***';
   return {
+    engine: 'mysql',
     host: url.hostname || '127.0.0.1',
     port: url.port ? Number(url.port) : 3306,
     user: decodeURIComponent(url.username || 'root'),
@@ -137,6 +166,31 @@ export function parseDatabaseUrl(raw: string): DatabaseConfig {
     database,
     display: masked.toString(),
   };
+}
+
+/**
+ * `sqlite:relative/path.sqlite` (from the working directory) or `sqlite:///absolute/path.sqlite`.
+ * No `:memory:`: a sale that vanishes on restart is not one anybody wants.
+ */
+function parseSqliteUrl(raw: string): SqliteDatabaseConfig {
+  let path = raw.slice('sqlite:'.length);
+  if (path.startsWith('//')) {
+    path = path.slice(2);
+    if (!path.startsWith('/')) {
+      throw new ConfigError('DATABASE_URL', 'must be sqlite:///absolute/path.sqlite or sqlite:relative/path.sqlite');
+    }
+  }
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'has a malformed %-escape in its SQLite path');
+  }
+  if (path === '' || path.endsWith('/')) throw new ConfigError('DATABASE_URL', 'must name a SQLite file (sqlite:data/shop.sqlite)');
+  if (path.includes(':memory:') || path.startsWith('file:')) {
+    throw new ConfigError('DATABASE_URL', 'must name a SQLite file; in-memory databases are not supported');
+  }
+  const file = resolve(path);
+  return { engine: 'sqlite', file, database: file, display: `sqlite:${file}` };
 }
 
 /** Standard Webhooks secrets: `whsec_` + base64 of the key; a key under 24 bytes is too weak. */

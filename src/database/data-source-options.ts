@@ -1,20 +1,36 @@
 import { DataSourceOptions } from 'typeorm';
-import { DatabaseConfig } from '../config/app-config';
+import { DatabaseConfig, MysqlDatabaseConfig, SqliteDatabaseConfig } from '../config/app-config';
 import { Hold } from '../holds/hold.entity';
 import { Order } from '../orders/order.entity';
 import { WebhookLog } from '../payments/webhook-log.entity';
 import { Product } from '../products/product.entity';
 import { CreateSchema1764050000000 } from './migrations/1764050000000-create-schema';
 import { CreateIdempotencyKeys1764060000000 } from './migrations/1764060000000-create-idempotency-keys';
+import { SQLITE_MIGRATIONS } from './migrations/sqlite';
+import { setUpSqliteConnection, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-connection';
 
 export const ENTITIES = [Product, Hold, Order, WebhookLog];
+/** MySQL migrations; each has a SQLite twin of the same name in migrations/sqlite/. */
 export const MIGRATIONS = [CreateSchema1764050000000, CreateIdempotencyKeys1764060000000];
 
 /** Connect and acquire time limits, so a database outage becomes an error, not a hang. */
 const CONNECT_TIMEOUT_MS = 5_000;
 const POOL_QUEUE_LIMIT = 2_000;
 
-export function dataSourceOptions(db: DatabaseConfig, poolSize = 20): DataSourceOptions {
+/**
+ * The data source of either engine. On SQLite, `role` picks the connection: the `writer` runs
+ * the transactions and the migrations, the `reader` serves reads outside transactions (and
+ * refuses writes). MySQL has one pool for both.
+ */
+export function dataSourceOptions(
+  db: DatabaseConfig,
+  poolSize = 20,
+  role: 'writer' | 'reader' = 'writer',
+): DataSourceOptions {
+  return db.engine === 'sqlite' ? sqliteOptions(db, role) : mysqlOptions(db, poolSize);
+}
+
+function mysqlOptions(db: MysqlDatabaseConfig, poolSize: number): DataSourceOptions {
   return {
     type: 'mysql',
     connectorPackage: 'mysql2',
@@ -43,6 +59,21 @@ export function dataSourceOptions(db: DatabaseConfig, poolSize = 20): DataSource
       // instead of queueing; each wait is bounded in time too (bounded-pool-wait.ts).
       queueLimit: POOL_QUEUE_LIMIT,
     },
+    logging: false,
+  };
+}
+
+function sqliteOptions(db: SqliteDatabaseConfig, role: 'writer' | 'reader'): DataSourceOptions {
+  return {
+    type: 'better-sqlite3',
+    database: db.file,
+    entities: ENTITIES,
+    migrations: SQLITE_MIGRATIONS,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    migrationsRun: false,
+    timeout: SQLITE_BUSY_TIMEOUT_MS,
+    prepareDatabase: (connection) => setUpSqliteConnection(connection, role),
     logging: false,
   };
 }

@@ -1,24 +1,37 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, SqliteDatabaseConfig } from '../config/app-config';
 import { boundPoolWait } from './bounded-pool-wait';
 import { dataSourceOptions } from './data-source-options';
 import { prepareDatabase } from './prepare-database';
-import { TransactionRunner } from './transaction-runner';
+import { SqliteInstanceLock } from './sqlite-connection';
+import { TransactionRunner, WRITE_DATA_SOURCE } from './transaction-runner';
 
-/** The one data source every module shares, migrated before the first request is served. */
+/** The SQLite connection that runs the transactions (the default one serves the other reads). */
+const SQLITE_WRITER = 'sqlite-writer';
+/** A local file that cannot be opened (or is another instance's) will not open a second later. */
+const NO_RETRY = { retryAttempts: 0 };
+
+/**
+ * The data source every module shares, migrated before the first request is served. On MySQL
+ * one pool does everything. On SQLite there are two connections to the file: the default one
+ * (what `@InjectDataSource()` gives) reads outside transactions and sees only committed data,
+ * and a writer that runs every transaction, one at a time (TransactionRunner).
+ */
 @Global()
 @Module({})
 export class DatabaseModule {
   static forRoot(config: AppConfig): DynamicModule {
+    const db = config.database;
+    if (db.engine === 'sqlite') return DatabaseModule.forSqlite(db);
     return {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
           useFactory: async () => {
-            await prepareDatabase(config.database);
-            return { ...dataSourceOptions(config.database, config.dbPoolSize), retryAttempts: 3, retryDelay: 1000 };
+            await prepareDatabase(db);
+            return { ...dataSourceOptions(db, config.dbPoolSize), retryAttempts: 3, retryDelay: 1000 };
           },
           dataSourceFactory: async (options?: DataSourceOptions) => {
             const dataSource = await new DataSource(options!).initialize();
@@ -27,7 +40,39 @@ export class DatabaseModule {
           },
         }),
       ],
-      providers: [TransactionRunner],
+      providers: [{ provide: WRITE_DATA_SOURCE, useExisting: getDataSourceToken() }, TransactionRunner],
+      exports: [TransactionRunner],
+    };
+  }
+
+  private static forSqlite(db: SqliteDatabaseConfig): DynamicModule {
+    // Taken before anything touches the file, and released at shutdown: one instance per file.
+    // A second instance stops here, before opening anything, with a message that says why.
+    const lock = SqliteInstanceLock.acquire(db.file);
+    let prepared: Promise<void> | undefined;
+    const prepare = () => (prepared ??= prepareDatabase(db));
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          name: SQLITE_WRITER,
+          useFactory: async () => {
+            await prepare();
+            return { ...dataSourceOptions(db, 1, 'writer'), name: SQLITE_WRITER, ...NO_RETRY };
+          },
+        }),
+        TypeOrmModule.forRootAsync({
+          useFactory: async () => {
+            await prepare();
+            return { ...dataSourceOptions(db, 1, 'reader'), ...NO_RETRY };
+          },
+        }),
+      ],
+      providers: [
+        { provide: SqliteInstanceLock, useValue: lock },
+        { provide: WRITE_DATA_SOURCE, useExisting: getDataSourceToken(SQLITE_WRITER) },
+        TransactionRunner,
+      ],
       exports: [TransactionRunner],
     };
   }

@@ -1,14 +1,19 @@
 import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
-import { DatabaseConfig } from '../config/app-config';
+import { DatabaseConfig, MysqlDatabaseConfig, SqliteDatabaseConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
 
-/**
- * Creates the database if it is missing and brings its schema up to date. Several instances may
- * start at once, so the migrations run under a named server lock: one migrates, the others wait
- * and then find nothing left to do.
- */
+/** Creates the database if it is missing and brings its schema up to date, on either engine. */
 export async function prepareDatabase(db: DatabaseConfig): Promise<void> {
+  if (db.engine === 'sqlite') await prepareSqlite(db);
+  else await prepareMysql(db);
+}
+
+/**
+ * Several instances may start at once, so the migrations run under a named server lock: one
+ * migrates, the others wait and then find nothing left to do.
+ */
+async function prepareMysql(db: MysqlDatabaseConfig): Promise<void> {
   const admin = await createConnection({
     host: db.host,
     port: db.port,
@@ -25,15 +30,28 @@ export async function prepareDatabase(db: DatabaseConfig): Promise<void> {
     if ((rows as Array<{ locked: number }>)[0]?.locked !== 1) {
       throw new Error('timed out waiting for another instance to finish the migrations');
     }
-    const dataSource = new DataSource(dataSourceOptions(db, 2));
-    await dataSource.initialize();
-    try {
-      await dataSource.runMigrations({ transaction: 'each' });
-    } finally {
-      await dataSource.destroy();
-    }
+    await runMigrations(db);
   } finally {
     await admin.query('SELECT RELEASE_LOCK(?)', [lockName]).catch(() => undefined);
     await admin.end();
+  }
+}
+
+/**
+ * The file (and its folder) is created on first open. No named lock: only one instance serves a
+ * SQLite file (SqliteInstanceLock). `npm run seed` started in the very second the service creates
+ * a fresh file may find a table already made and fail; run again, it finds nothing to do.
+ */
+async function prepareSqlite(db: SqliteDatabaseConfig): Promise<void> {
+  await runMigrations(db);
+}
+
+async function runMigrations(db: DatabaseConfig): Promise<void> {
+  const dataSource = new DataSource(dataSourceOptions(db, 2));
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await dataSource.destroy();
   }
 }

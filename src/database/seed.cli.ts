@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   await prepareDatabase(config.database);
   const dataSource = await new DataSource(dataSourceOptions(config.database, 2)).initialize();
   try {
-    const added = await seedDemoProducts(dataSource, false);
+    const added = await dataSource.transaction((manager) => seedDemoProducts(manager, false));
     console.log(`Seeded ${added} demo product(s) into ${config.database.display}.`);
   } finally {
     await dataSource.destroy();

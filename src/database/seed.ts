@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Product } from '../products/product.entity';
 
 export const DEMO_PRODUCTS = [
@@ -7,9 +7,12 @@ export const DEMO_PRODUCTS = [
   { name: 'Collector Vinyl', price: '24.50', stock: 500 },
 ];
 
-/** Adds the demo products that are not there yet (by name); returns how many were added. */
-export async function seedDemoProducts(dataSource: DataSource, onlyIfEmpty: boolean): Promise<number> {
-  const repo = dataSource.getRepository(Product);
+/**
+ * Adds the demo products that are not there yet (by name); returns how many were added. Runs in
+ * the caller's transaction (TransactionRunner), like every write.
+ */
+export async function seedDemoProducts(manager: EntityManager, onlyIfEmpty: boolean): Promise<number> {
+  const repo = manager.getRepository(Product);
   if (onlyIfEmpty && (await repo.count()) > 0) return 0;
   const existing = new Set((await repo.find({ select: { name: true } })).map((p) => p.name));
   const missing = DEMO_PRODUCTS.filter((p) => !existing.has(p.name));

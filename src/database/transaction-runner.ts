@@ -1,34 +1,51 @@
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import { Mutex } from 'async-mutex';
 import { DataSource, EntityManager } from 'typeorm';
+import { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 import { DomainEvents } from '../common/domain-events';
-import { isRetryableLockError } from './mysql-errors';
+import { isRetryableLockError } from './db-errors';
+import { engineOf } from './engine';
+
+/** The data source that transactions run on (on SQLite, the writer connection). */
+export const WRITE_DATA_SOURCE = Symbol('WRITE_DATA_SOURCE');
 
 const MAX_ATTEMPTS = 5;
 /**
- * Every decision here is made under row locks, and every read after a lock must see the latest
- * committed rows: under REPEATABLE READ a plain SELECT would still read the snapshot taken at the
- * transaction's first read (a conversion that waited on the product lock would not see the order
- * the winner just committed). READ COMMITTED also takes no gap locks, so fewer deadlocks.
+ * MySQL: every decision here is made under row locks, and every read after a lock must see the
+ * latest committed rows: under REPEATABLE READ a plain SELECT would still read the snapshot taken
+ * at the transaction's first read (a conversion that waited on the product lock would not see the
+ * order the winner just committed). READ COMMITTED also takes no gap locks, so fewer deadlocks.
+ * SQLite knows only SERIALIZABLE (and READ UNCOMMITTED), which is what a lone writer gets anyway.
  */
-const ISOLATION = 'READ COMMITTED';
+const MYSQL_ISOLATION: IsolationLevel = 'READ COMMITTED';
 const BASE_BACKOFF_MS = 5;
 
 /**
  * Runs one use case in one transaction. A deadlock or a lock-wait timeout rolls the whole
  * transaction back, so it is safe to run it again: that retry lives here and nowhere else.
+ *
+ * On SQLite the write transactions of the process run one at a time, in arrival order. TypeORM's
+ * SQLite driver has one connection, shared by every query runner, so two transactions open at
+ * once would silently become one (the second's BEGIN a savepoint of the first); and SQLite has
+ * no row locks, so one writer at a time is also what makes `forUpdate` unnecessary there. A
+ * transaction holds the mutex from its BEGIN IMMEDIATE to its COMMIT; reads outside transactions
+ * go to the other connection and never wait for it.
  */
 @Injectable()
 export class TransactionRunner {
+  private readonly oneWriter: Mutex | null;
+
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(WRITE_DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly events: DomainEvents,
-  ) {}
+  ) {
+    this.oneWriter = engineOf(dataSource) === 'sqlite' ? new Mutex() : null;
+  }
 
   async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction(ISOLATION, work);
+        return await this.once(work);
       } catch (error) {
         if (!isRetryableLockError(error) || attempt >= MAX_ATTEMPTS) throw error;
         this.events.emit('stock_contention', { reason: (error as { code?: string }).code, attempt });
@@ -36,6 +53,23 @@ export class TransactionRunner {
         await sleep(Math.random() * BASE_BACKOFF_MS * 2 ** attempt);
       }
     }
+  }
+
+  /**
+   * A write that belongs to no use case's transaction (a claim released after a failure, a
+   * cleanup batch): one statement, committed on its own. MySQL runs it straight on the pool. On
+   * SQLite it takes its turn with the transactions on the writer connection: run anywhere else
+   * it would either be refused (the reader is read-only) or land inside whichever transaction is
+   * open on the writer's shared connection.
+   */
+  autocommit<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.oneWriter) return this.oneWriter.runExclusive(() => work(this.dataSource.manager));
+    return work(this.dataSource.manager);
+  }
+
+  private once<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.oneWriter) return this.oneWriter.runExclusive(() => this.dataSource.transaction(work));
+    return this.dataSource.transaction(MYSQL_ISOLATION, work);
   }
 }
 

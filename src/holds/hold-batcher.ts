@@ -1,5 +1,5 @@
 import { HoldQueueFullError, HoldQueueTimeoutError } from '../common/errors';
-import { isConnectionError } from '../database/mysql-errors';
+import { isConnectionError } from '../database/db-errors';
 
 /** Decides a batch of requests for one product in one transaction (HoldsService.grant). */
 export type GrantBatch<R, O> = (productId: number, requests: R[]) => Promise<O[]>;

@@ -5,7 +5,7 @@ export type HoldStatus = 'active' | 'expired' | 'released' | 'converted';
 @Entity('holds')
 export class Hold {
   /** UUIDv7: unguessable, yet time-ordered so inserts stay at the end of the primary key. */
-  @PrimaryColumn({ type: 'char', length: 36 })
+  @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
 
   @Column({ name: 'product_id', unsigned: true })

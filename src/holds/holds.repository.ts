@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { isWellFormedId } from '../common/ids';
+import { forUpdate, forUpdateClause } from '../database/engine';
+import { execute, queryRows } from '../database/sql';
 import { Hold, HoldStatus } from './hold.entity';
 
 export interface NewHold {
@@ -24,12 +26,7 @@ export class HoldsRepository {
 
   /** Re-reads a hold under lock; call after the product lock (the fixed lock order). */
   lockById(manager: EntityManager, id: string): Promise<Hold | null> {
-    return manager
-      .getRepository(Hold)
-      .createQueryBuilder('h')
-      .where('h.id = :id', { id })
-      .setLock('pessimistic_write')
-      .getOne();
+    return forUpdate(manager.getRepository(Hold).createQueryBuilder('h').where('h.id = :id', { id })).getOne();
   }
 
   /** All granted holds of a batch in one statement. */
@@ -37,10 +34,7 @@ export class HoldsRepository {
     if (holds.length === 0) return;
     const placeholders = holds.map(() => "(?, ?, ?, 'active', ?)").join(', ');
     const values = holds.flatMap((h) => [h.id, h.productId, h.qty, h.expiresAt]);
-    await manager.query(
-      `INSERT INTO holds (id, product_id, qty, status, expires_at) VALUES ${placeholders}`,
-      values,
-    );
+    await execute(manager, `INSERT INTO holds (id, product_id, qty, status, expires_at) VALUES ${placeholders}`, values);
   }
 
   async setStatus(manager: EntityManager, id: string, status: HoldStatus): Promise<void> {
@@ -57,10 +51,11 @@ export class HoldsRepository {
     now: Date,
     limit = 10_000,
   ): Promise<{ count: number; units: number }> {
-    const overdue: Array<{ id: string; qty: number }> = await manager.query(
+    const overdue = await queryRows<{ id: string; qty: number }>(
+      manager,
       `SELECT id, qty FROM holds
         WHERE product_id = ? AND status = 'active' AND expires_at <= ?
-        ORDER BY expires_at LIMIT ? FOR UPDATE`,
+        ORDER BY expires_at LIMIT ?${forUpdateClause(manager)}`,
       [productId, now, limit],
     );
     if (overdue.length === 0) return { count: 0, units: 0 };
@@ -72,7 +67,8 @@ export class HoldsRepository {
 
   /** Products that have overdue active holds: the sweep's work list. */
   async productsWithOverdueHolds(now: Date, limit: number): Promise<number[]> {
-    const rows: Array<{ product_id: number }> = await this.dataSource.query(
+    const rows = await queryRows<{ product_id: number }>(
+      this.dataSource,
       `SELECT DISTINCT product_id FROM holds WHERE status = 'active' AND expires_at <= ? LIMIT ?`,
       [now, limit],
     );

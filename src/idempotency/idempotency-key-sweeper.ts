@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { PinoLogger } from 'nestjs-pino';
 import { Clock } from '../common/clock';
 import { PeriodicJob } from '../common/periodic-job';
+import { TransactionRunner } from '../database/transaction-runner';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 
 const SWEEP_INTERVAL_MS = 60_000;
@@ -19,6 +20,7 @@ export class IdempotencyKeySweeper implements OnModuleInit, OnApplicationShutdow
   constructor(
     private readonly scheduler: SchedulerRegistry,
     private readonly repository: IdempotencyKeysRepository,
+    private readonly tx: TransactionRunner,
     private readonly clock: Clock,
     private readonly logger: PinoLogger,
   ) {
@@ -42,7 +44,7 @@ export class IdempotencyKeySweeper implements OnModuleInit, OnApplicationShutdow
     const now = this.clock.now();
     let total = 0;
     for (;;) {
-      const deleted = await this.repository.deleteExpired(now, BATCH);
+      const deleted = await this.tx.autocommit((manager) => this.repository.deleteExpired(manager, now, BATCH));
       total += deleted;
       if (deleted < BATCH) return total;
     }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
+import { forUpdateClause } from '../database/engine';
+import { execute, queryRows, toDate } from '../database/sql';
 
 export type IdempotencyScope = 'holds' | 'orders';
 
@@ -30,11 +31,10 @@ export interface NewClaim {
 /** Every query on `idempotency_keys`. */
 @Injectable()
 export class IdempotencyKeysRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
   /** Throws the driver's duplicate-key error when the key is already recorded. */
-  async insertClaim(claim: NewClaim, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.query(
+  async insertClaim(manager: EntityManager, claim: NewClaim): Promise<void> {
+    await execute(
+      manager,
       `INSERT INTO idempotency_keys
          (scope, idempotency_key, fingerprint, status, owner_token, lease_until, created_at, expires_at)
        VALUES (?, ?, ?, 'in_progress', ?, ?, ?, ?)`,
@@ -43,9 +43,10 @@ export class IdempotencyKeysRepository {
   }
 
   async lock(manager: EntityManager, scope: IdempotencyScope, key: string): Promise<KeyRecord | null> {
-    const rows: Array<Record<string, unknown>> = await manager.query(
+    const rows = await queryRows(
+      manager,
       `SELECT fingerprint, status, lease_until, response_status, response_body, expires_at
-         FROM idempotency_keys WHERE scope = ? AND idempotency_key = ? FOR UPDATE`,
+         FROM idempotency_keys WHERE scope = ? AND idempotency_key = ?${forUpdateClause(manager)}`,
       [scope, key],
     );
     if (rows.length === 0) return null;
@@ -53,18 +54,19 @@ export class IdempotencyKeysRepository {
     return {
       fingerprint: String(row.fingerprint),
       status: row.status as KeyRecord['status'],
-      leaseUntil: (row.lease_until as Date | null) ?? null,
+      leaseUntil: toDate(row.lease_until),
       answer:
         row.response_status === null
           ? null
           : { status: Number(row.response_status), body: JSON.parse(String(row.response_body)) },
-      expiresAt: row.expires_at as Date,
+      expiresAt: toDate(row.expires_at)!,
     };
   }
 
   /** Makes the locked row a fresh claim of `claim.token` (an expired record, or a dead owner's). */
   async reclaim(manager: EntityManager, claim: NewClaim): Promise<void> {
-    await manager.query(
+    await execute(
+      manager,
       `UPDATE idempotency_keys
           SET fingerprint = ?, status = 'in_progress', owner_token = ?, lease_until = ?,
               response_status = NULL, response_body = NULL, created_at = ?, expires_at = ?
@@ -81,18 +83,20 @@ export class IdempotencyKeysRepository {
     token: string,
     answer: StoredAnswer,
   ): Promise<boolean> {
-    const result = await manager.query(
+    const { affected } = await execute(
+      manager,
       `UPDATE idempotency_keys
           SET status = 'completed', owner_token = NULL, lease_until = NULL, response_status = ?, response_body = ?
         WHERE scope = ? AND idempotency_key = ? AND owner_token = ? AND status = 'in_progress'`,
       [answer.status, JSON.stringify(answer.body), scope, key, token],
     );
-    return (result as { affectedRows: number }).affectedRows === 1;
+    return affected === 1;
   }
 
   /** Gives up a claim whose request failed without an answer, so that a retry runs at once. */
-  async release(scope: IdempotencyScope, key: string, token: string): Promise<void> {
-    await this.dataSource.query(
+  async release(manager: EntityManager, scope: IdempotencyScope, key: string, token: string): Promise<void> {
+    await execute(
+      manager,
       `DELETE FROM idempotency_keys
         WHERE scope = ? AND idempotency_key = ? AND owner_token = ? AND status = 'in_progress'`,
       [scope, key, token],
@@ -100,11 +104,8 @@ export class IdempotencyKeysRepository {
   }
 
   /** Deletes up to `limit` records past their 24 hours; returns how many. */
-  async deleteExpired(now: Date, limit: number): Promise<number> {
-    const result = await this.dataSource.query('DELETE FROM idempotency_keys WHERE expires_at <= ? LIMIT ?', [
-      now,
-      limit,
-    ]);
-    return (result as { affectedRows: number }).affectedRows;
+  async deleteExpired(manager: EntityManager, now: Date, limit: number): Promise<number> {
+    const { affected } = await execute(manager, 'DELETE FROM idempotency_keys WHERE expires_at <= ? LIMIT ?', [now, limit]);
+    return affected;
   }
 }

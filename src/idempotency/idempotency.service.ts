@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { TransactionRunner } from '../database/transaction-runner';
-import { isDuplicateKey } from '../database/mysql-errors';
+import { isDuplicateKey } from '../database/db-errors';
 import { IdempotencyClaim } from './idempotency-claim';
 import { IdempotencyKeysRepository, IdempotencyScope, NewClaim, StoredAnswer } from './idempotency-keys.repository';
 
@@ -52,7 +52,7 @@ export class IdempotencyService {
     };
     try {
       // The common case, one statement: the key is new.
-      await this.repository.insertClaim(claim);
+      await this.tx.autocommit((manager) => this.repository.insertClaim(manager, claim));
       return claimed;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
@@ -62,7 +62,7 @@ export class IdempotencyService {
       if (existing === null) {
         // Swept between our insert and this read: claim it now (a racing claimer waits on us).
         try {
-          await this.repository.insertClaim(claim, manager);
+          await this.repository.insertClaim(manager, claim);
           return claimed;
         } catch (error) {
           if (isDuplicateKey(error)) return { kind: 'in-progress' };
@@ -82,6 +82,8 @@ export class IdempotencyService {
 
   /** Best effort: a claim that cannot be released is taken over once its lease runs out. */
   async release(claim: IdempotencyClaim): Promise<void> {
-    await this.repository.release(claim.scope, claim.key, claim.token).catch(() => undefined);
+    await this.tx
+      .autocommit((manager) => this.repository.release(manager, claim.scope, claim.key, claim.token))
+      .catch(() => undefined);
   }
 }

@@ -1,14 +1,15 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { decimalString } from '../database/decimal-column';
 
 export type OrderStatus = 'pending' | 'paid' | 'failed';
 
 @Entity('orders')
 export class Order {
-  @PrimaryColumn({ type: 'char', length: 36 })
+  @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
 
   /** Unique: one hold makes at most one order, and the database is what promises it. */
-  @Column({ name: 'hold_id', type: 'char', length: 36, unique: true })
+  @Column({ name: 'hold_id', type: 'varchar', length: 36, unique: true })
   holdId: string;
 
   @Column({ name: 'product_id', unsigned: true })
@@ -17,7 +18,7 @@ export class Order {
   @Column({ unsigned: true })
   qty: number;
 
-  @Column({ type: 'decimal', precision: 14, scale: 2 })
+  @Column({ type: 'decimal', precision: 14, scale: 2, transformer: decimalString(2) })
   amount: string;
 
   @Column({ type: 'varchar', length: 16 })

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { isWellFormedId } from '../common/ids';
+import { forUpdate } from '../database/engine';
+import { execute } from '../database/sql';
 import { Order, OrderStatus } from './order.entity';
 
 /** Every query on `orders`. */
@@ -21,16 +23,12 @@ export class OrdersRepository {
 
   /** Re-reads an order under lock; call after the product lock (the fixed lock order). */
   lockById(manager: EntityManager, id: string): Promise<Order | null> {
-    return manager
-      .getRepository(Order)
-      .createQueryBuilder('o')
-      .where('o.id = :id', { id })
-      .setLock('pessimistic_write')
-      .getOne();
+    return forUpdate(manager.getRepository(Order).createQueryBuilder('o').where('o.id = :id', { id })).getOne();
   }
 
   async insert(manager: EntityManager, order: Omit<Order, 'createdAt' | 'updatedAt'> & { createdAt: Date }): Promise<void> {
-    await manager.query(
+    await execute(
+      manager,
       `INSERT INTO orders (id, hold_id, product_id, qty, amount, status, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       [order.id, order.holdId, order.productId, order.qty, order.amount, order.status, order.createdAt, order.createdAt],
@@ -39,7 +37,10 @@ export class OrdersRepository {
 
   /** Moves a pending order to its final status; a final order is never changed again. */
   async finalize(manager: EntityManager, id: string, status: Exclude<OrderStatus, 'pending'>): Promise<boolean> {
-    const result = await manager.query("UPDATE orders SET status = ? WHERE id = ? AND status = 'pending'", [status, id]);
-    return (result as { affectedRows: number }).affectedRows === 1;
+    const { affected } = await execute(manager, "UPDATE orders SET status = ? WHERE id = ? AND status = 'pending'", [
+      status,
+      id,
+    ]);
+    return affected === 1;
   }
 }

@@ -3,7 +3,7 @@ import { Clock } from '../common/clock';
 import { DomainEventName, DomainEvents } from '../common/domain-events';
 import { OrderNotFoundError } from '../common/errors';
 import { TransactionRunner } from '../database/transaction-runner';
-import { isDuplicateKey } from '../database/mysql-errors';
+import { isDuplicateKey } from '../database/db-errors';
 import { OrderStatus } from '../orders/order.entity';
 import { OrdersRepository } from '../orders/orders.repository';
 import { ProductCache } from '../products/product-cache';
@@ -67,7 +67,7 @@ export class PaymentsService {
         await this.logs.insert(manager, { ...entry, consumedKey: entry.idempotencyKey, result, orderStatus });
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
-        // MySQL undoes only the failed statement: the transaction goes on to log the duplicate.
+        // Only the failed statement is undone (on either engine): the transaction goes on to log the duplicate.
         await this.logs.insert(manager, { ...entry, consumedKey: null, result: 'duplicate', orderStatus: order.status });
         return { result: 'duplicate' as const, productId: order.productId, qty: order.qty, orderStatus: order.status };
       }

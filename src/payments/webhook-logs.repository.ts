@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { execute } from '../database/sql';
 import { WebhookResult } from './webhook-log.entity';
 
 export interface WebhookLogEntry {
@@ -19,7 +20,8 @@ export interface WebhookLogEntry {
 export class WebhookLogsRepository {
   /** Throws the driver's duplicate-key error when `consumedKey` was consumed already. */
   async insert(manager: EntityManager, entry: WebhookLogEntry): Promise<void> {
-    await manager.query(
+    await execute(
+      manager,
       `INSERT INTO webhook_logs
          (idempotency_key, consumed_key, order_id, payment_status, result, order_status, payload, received_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,

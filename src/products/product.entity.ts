@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { decimalString } from '../database/decimal-column';
 
 @Entity('products')
 export class Product {
@@ -8,8 +9,8 @@ export class Product {
   @Column({ length: 255 })
   name: string;
 
-  /** DECIMAL(12,2); mysql2 hands it over as a string, which is how money travels here. */
-  @Column({ type: 'decimal', precision: 12, scale: 2 })
+  /** DECIMAL(12,2), read as a string ("99.00"), which is how money travels here. */
+  @Column({ type: 'decimal', precision: 12, scale: 2, transformer: decimalString(2) })
   price: string;
 
   /** Physical units in the warehouse. Only an order takes units out; a failed order puts them back. */

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { toDecimalString } from '../database/decimal-column';
+import { forUpdateClause } from '../database/engine';
+import { queryRows } from '../database/sql';
 import { Product } from './product.entity';
 
 export interface StockRow {
@@ -39,25 +42,23 @@ export class ProductsRepository {
    */
   async lockForUpdate(manager: EntityManager, id: number): Promise<StockRow | null> {
     if (id > MAX_PRODUCT_ID) return null;
-    return this.lockRow(manager, id, 'FOR UPDATE');
+    return this.lockRow(manager, id, {});
   }
 
   /** Like lockForUpdate, but gives up at once (null) when another transaction holds the row. */
   tryLock(manager: EntityManager, id: number): Promise<StockRow | null> {
-    return this.lockRow(manager, id, 'FOR UPDATE SKIP LOCKED');
+    return this.lockRow(manager, id, { skipLocked: true });
   }
 
   // Raw SQL: this runs once per hold batch and once per order, payment and release, so the
   // query builder's per-call work (alias maps, hydration) is not worth paying here.
-  private async lockRow(
-    manager: EntityManager,
-    id: number,
-    lock: 'FOR UPDATE' | 'FOR UPDATE SKIP LOCKED',
-  ): Promise<StockRow | null> {
-    const rows: StockRow[] = await manager.query(`SELECT id, price, stock, reserved FROM products WHERE id = ? ${lock}`, [
-      id,
-    ]);
-    return rows[0] ?? null;
+  private async lockRow(manager: EntityManager, id: number, lock: { skipLocked?: boolean }): Promise<StockRow | null> {
+    const [row] = await queryRows<StockRow>(
+      manager,
+      `SELECT id, price, stock, reserved FROM products WHERE id = ?${forUpdateClause(manager, lock)}`,
+      [id],
+    );
+    return row ? { ...row, price: toDecimalString(row.price, 2) } : null;
   }
 
   /** `delta` units more (or fewer) held. The CHECK (reserved <= stock) guards the result. */

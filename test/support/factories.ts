@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { newId } from '../../src/common/ids';
+import { execute } from '../../src/database/sql';
 
 export interface ProductFixture {
   id: number;
@@ -16,12 +17,12 @@ export async function newProduct(
   overrides: Partial<Omit<ProductFixture, 'id'>> = {},
 ): Promise<ProductFixture> {
   const product = { name: `Product ${++sequence}`, price: '10.00', stock: 10, ...overrides };
-  const result = await dataSource.query('INSERT INTO products (name, price, stock) VALUES (?, ?, ?)', [
+  const { insertId } = await execute(dataSource, 'INSERT INTO products (name, price, stock) VALUES (?, ?, ?)', [
     product.name,
     product.price,
     product.stock,
   ]);
-  return { id: Number(result.insertId), ...product };
+  return { id: insertId, ...product };
 }
 
 /** Inserts an active hold directly (moving `reserved` with it), e.g. one that is already overdue. */
@@ -32,7 +33,7 @@ export async function newHold(
 ): Promise<{ id: string; qty: number }> {
   const hold = { id: newId(), qty: overrides.qty ?? 1, expiresAt: overrides.expiresAt ?? new Date(Date.now() + 120_000) };
   await dataSource.transaction(async (manager) => {
-    await manager.query("INSERT INTO holds (id, product_id, qty, status, expires_at) VALUES (?, ?, ?, 'active', ?)", [
+    await execute(manager, "INSERT INTO holds (id, product_id, qty, status, expires_at) VALUES (?, ?, ?, 'active', ?)", [
       hold.id,
       product.id,
       hold.qty,

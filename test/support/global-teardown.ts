@@ -1,10 +1,15 @@
 import { createConnection } from 'mysql2/promise';
-import { adminUrl, TEST_DB_PREFIX } from './test-database';
+import { rmSync } from 'node:fs';
+import { adminUrl, sqliteRunDir, TEST_DB_PREFIX, TEST_ENGINE } from './test-database';
 
 /** Drops whatever databases this run left behind (a file that crashed before its own cleanup). */
 export default async function globalTeardown(): Promise<void> {
   const runId = process.env.TEST_RUN_ID;
   if (!runId) return;
+  if (TEST_ENGINE === 'sqlite') {
+    rmSync(sqliteRunDir(), { recursive: true, force: true });
+    return;
+  }
   const admin = await createConnection(adminUrl());
   try {
     const [rows] = await admin.query('SHOW DATABASES LIKE ?', [`${TEST_DB_PREFIX}${runId}\\_%`]);

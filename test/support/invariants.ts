@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { queryRows } from '../../src/database/sql';
 
 interface ProductState {
   id: number;
@@ -17,7 +18,8 @@ interface ProductState {
  *  4. every idempotency key was consumed at most once.
  */
 export async function expectInvariants(dataSource: DataSource, initialStock: Map<number, number>): Promise<void> {
-  const rows: ProductState[] = await dataSource.query(
+  const rows = await queryRows<ProductState>(
+    dataSource,
     `SELECT p.id, p.stock, p.reserved,
             (SELECT COALESCE(SUM(h.qty), 0) FROM holds h WHERE h.product_id = p.id AND h.status = 'active') AS active_held,
             (SELECT COALESCE(SUM(o.qty), 0) FROM orders o WHERE o.product_id = p.id AND o.status IN ('pending', 'paid')) AS ordered

@@ -4,12 +4,16 @@ import { createApp } from '../../src/app';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { HoldSweeper } from '../../src/holds/hold-sweeper';
 import { FakeClock } from './fake-clock';
-import { dropDatabase, newDatabaseUrl } from './test-database';
+import { connectTestDatabase, dropDatabase, newDatabaseUrl, TEST_ENGINE } from './test-database';
 
 export interface TestApp {
   app: NestFastifyApplication;
   /** Base URL of the listening server, for real HTTP requests (supertest or fetch). */
   url: string;
+  /**
+   * Raw access to the app's database, for arranging and checking data. MySQL: the app's own pool.
+   * SQLite: a connection of the test's own (the app's read connection refuses writes).
+   */
   dataSource: DataSource;
   config: AppConfig;
   clock: FakeClock;
@@ -39,17 +43,19 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const app = await createApp(config, { clock });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
+  const dataSource = TEST_ENGINE === 'sqlite' ? await connectTestDatabase(databaseUrl) : app.get(DataSource);
   let closed = false;
   return {
     app,
     url: `http://127.0.0.1:${address.port}`,
-    dataSource: app.get(DataSource),
+    dataSource,
     config,
     clock,
     sweeper: app.get(HoldSweeper),
     async close() {
       if (closed) return;
       closed = true;
+      if (dataSource !== app.get(DataSource)) await dataSource.destroy();
       await app.close();
       await dropDatabase(databaseUrl);
     },

@@ -1,7 +1,27 @@
 import { createConnection } from 'mysql2/promise';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { parseDatabaseUrl } from '../../src/config/app-config';
+import { dataSourceOptions } from '../../src/database/data-source-options';
 
 export const TEST_DB_PREFIX = 'fst_';
+
+/**
+ * The engine the suite runs on: MariaDB/MySQL by default (`npm test`), the embedded SQLite with
+ * TEST_DB_ENGINE=sqlite (`npm run test:sqlite`).
+ */
+export const TEST_ENGINE: 'mysql' | 'sqlite' = (() => {
+  const engine = process.env.TEST_DB_ENGINE ?? 'mysql';
+  if (engine !== 'mysql' && engine !== 'sqlite') throw new Error(`TEST_DB_ENGINE must be mysql or sqlite, got ${engine}`);
+  return engine;
+})();
+
+function runId(): string {
+  return process.env.TEST_RUN_ID ?? 'adhoc';
+}
 
 /** The server the tests use: TEST_DATABASE_URL's host, or the local MariaDB. The path is ignored. */
 export function adminUrl(): string {
@@ -10,20 +30,43 @@ export function adminUrl(): string {
   return url.toString();
 }
 
-/** A fresh database name for one test file (or one server process), under this run's prefix. */
+/** The folder of this run's SQLite files (removed whole by the global teardown). */
+export function sqliteRunDir(): string {
+  return join(tmpdir(), `${TEST_DB_PREFIX}${runId()}`);
+}
+
+/** A fresh database for one test file (or one server process): a MySQL database or a SQLite file. */
 export function newDatabaseUrl(): string {
-  const runId = process.env.TEST_RUN_ID ?? 'adhoc';
+  const name = `${TEST_DB_PREFIX}${runId()}_${randomBytes(4).toString('hex')}`;
+  if (TEST_ENGINE === 'sqlite') {
+    mkdirSync(sqliteRunDir(), { recursive: true });
+    return `sqlite://${join(sqliteRunDir(), `${name}.sqlite`)}`;
+  }
   const url = new URL(adminUrl());
-  url.pathname = `/${TEST_DB_PREFIX}${runId}_${randomBytes(4).toString('hex')}`;
+  url.pathname = `/${name}`;
   return url.toString();
 }
 
 export async function dropDatabase(databaseUrl: string): Promise<void> {
-  const name = new URL(databaseUrl).pathname.slice(1);
+  const db = parseDatabaseUrl(databaseUrl);
+  if (db.engine === 'sqlite') {
+    for (const suffix of ['', '-wal', '-shm', '-journal', '.instance-lock']) rmSync(`${db.file}${suffix}`, { force: true });
+    return;
+  }
   const admin = await createConnection(adminUrl());
   try {
-    await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    await admin.query(`DROP DATABASE IF EXISTS \`${db.database}\``);
   } finally {
     await admin.end();
   }
+}
+
+/**
+ * A connection of the test's own to a database the service created, as an external tool would
+ * have: for arranging data and checking it at quiet moments. On SQLite, a write through it while
+ * the service has a transaction open waits for the file's write lock (and fails after the busy
+ * timeout), so tests write only while no request is in flight.
+ */
+export async function connectTestDatabase(databaseUrl: string): Promise<DataSource> {
+  return new DataSource(dataSourceOptions(parseDatabaseUrl(databaseUrl), 2)).initialize();
 }

@@ -1,0 +1,89 @@
+// Raw SQL that runs unchanged on both engines. Repositories write `?` placeholders and plain
+// values; this file makes the values and the results mean the same thing on MySQL and SQLite.
+import { DataSource, EntityManager } from 'typeorm';
+
+type Db = DataSource | EntityManager;
+
+export interface ExecuteResult {
+  /** Rows the statement inserted, changed or deleted. */
+  affected: number;
+  /** The auto-increment id of the last inserted row (0 when none). */
+  insertId: number;
+}
+
+/**
+ * `?` placeholders and their values, ready for either driver: an array value stands for a list
+ * (`id IN (?)` with `[1, 2, 3]` becomes `id IN (?, ?, ?)`, as mysql2 does and better-sqlite3
+ * does not; an empty list becomes NULL, which matches nothing), and values are bindable().
+ * A `?` inside a quoted literal is not a placeholder here: keep literals free of `?`.
+ */
+export function prepareSql(sql: string, params: readonly unknown[]): { sql: string; params: unknown[] } {
+  if (!params.some(Array.isArray)) return { sql, params: bindable(params) };
+  const flat: unknown[] = [];
+  let next = 0;
+  const text = sql.replace(/\?/g, () => {
+    const value = params[next++];
+    if (!Array.isArray(value)) {
+      flat.push(value);
+      return '?';
+    }
+    if (value.length === 0) return 'NULL';
+    flat.push(...value);
+    return value.map(() => '?').join(', ');
+  });
+  return { sql: text, params: bindable(flat) };
+}
+
+/**
+ * A Date becomes `YYYY-MM-DD HH:MM:SS.mmm` in UTC: what mysql2 sends for a Date with
+ * `timezone: 'Z'` into DATETIME(3), and on SQLite (which cannot bind a Date) the text that TypeORM
+ * stores for datetime columns, sorts and compares correctly, and reads back as the same instant.
+ * Booleans become 1/0 for the same reason.
+ */
+export function bindable(params: readonly unknown[]): unknown[] {
+  return params.map((value) => {
+    if (value instanceof Date) return toSqlDateTime(value);
+    if (typeof value === 'boolean') return value ? 1 : 0;
+    return value;
+  });
+}
+
+export function toSqlDateTime(date: Date): string {
+  return date.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/**
+ * A DATETIME column read by raw SQL, as a Date: mysql2 hands over a Date already, SQLite the
+ * UTC text that bindable() and the migrations' defaults write.
+ */
+export function toDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  const text = String(value);
+  return new Date(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/.test(text) ? `${text.replace(' ', 'T')}Z` : text);
+}
+
+/** Rows of a SELECT. */
+export function queryRows<T = Record<string, unknown>>(db: Db, sql: string, params: readonly unknown[] = []): Promise<T[]> {
+  const prepared = prepareSql(sql, params);
+  return db.query(prepared.sql, prepared.params);
+}
+
+/**
+ * Runs an INSERT, UPDATE or DELETE. `manager.query` answers differently per driver (mysql2's
+ * ResultSetHeader with affectedRows, better-sqlite3's last rowid only), so this asks TypeORM for
+ * its structured result, which carries the changed-row count on both.
+ */
+export async function execute(db: Db, sql: string, params: readonly unknown[] = []): Promise<ExecuteResult> {
+  const manager = db instanceof DataSource ? db.manager : db;
+  const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
+  try {
+    const prepared = prepareSql(sql, params);
+    const result = await runner.query(prepared.sql, prepared.params, true);
+    const raw = result.raw as { insertId?: number | string } | number | bigint | undefined;
+    const insertId = typeof raw === 'object' && raw !== null ? raw.insertId : raw;
+    return { affected: result.affected ?? 0, insertId: Number(insertId ?? 0) };
+  } finally {
+    if (runner !== manager.queryRunner) await runner.release();
+  }
+}
