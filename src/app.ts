@@ -1,10 +1,10 @@
-import helmet from '@fastify/helmet';
 import { UnsupportedMediaTypeException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { AppModule, AppOverrides } from './app.module';
+import { sendSecurityHeaders } from './common/security-headers';
 import { strictValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { observeHttpRequests } from './metrics/http-metrics';
@@ -28,8 +28,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     rawBody: true,
   });
   app.useLogger(app.get(Logger));
-  // Security headers on every answer (nosniff, HSTS, frame and CSP restrictions), errors included.
-  await app.register(helmet);
+  sendSecurityHeaders(app);
   requireJsonBodies(app);
   app.setGlobalPrefix('api', { exclude: ['health', 'health/ready', 'metrics'] });
   app.useGlobalPipes(strictValidationPipe());

@@ -115,6 +115,7 @@ export async function withApp<T>(
         DATABASE_URL: databaseUrl,
         // A sale's crowd comes from few addresses here: the bench measures the service, not the limiter.
         RATE_LIMIT_PER_MINUTE: '0',
+        WEBHOOK_RATE_LIMIT_PER_MINUTE: '0',
         ...options.serverEnv,
         ...env,
       },
