@@ -3,8 +3,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../../test/support/server-process';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -13,16 +13,6 @@ export interface RunningServer {
   pid: number;
   /** Stops it with SIGTERM; resolves with its exit code and peak RSS (MB, null off Linux). */
   stop(): Promise<{ exitCode: number | null; peakRssMb: number | null }>;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 /**
