@@ -193,7 +193,8 @@ export class HoldsService implements BeforeApplicationShutdown {
       const locked = (await this.holds.lockById(manager, id)) as Hold;
       if (locked.status === 'converted') throw new HoldConvertedError(id);
       if (locked.status !== 'active') return { hold: locked, releasedNow: false };
-      await this.releaseLocked(manager, locked);
+      await this.holds.setStatus(manager, id, 'released');
+      await this.products.addReserved(manager, locked.productId, -locked.qty);
       return { hold: { ...locked, status: 'released' } as Hold, releasedNow: true };
     });
     if (releasedNow) {
@@ -201,10 +202,5 @@ export class HoldsService implements BeforeApplicationShutdown {
       this.events.emit('hold_released', { hold_id: id, product_id: hold.productId, qty: hold.qty });
     }
     return toHoldResponse(hold, now);
-  }
-
-  private async releaseLocked(manager: EntityManager, hold: Hold): Promise<void> {
-    await this.holds.setStatus(manager, hold.id, 'released');
-    await this.products.addReserved(manager, hold.productId, -hold.qty);
   }
 }

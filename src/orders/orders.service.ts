@@ -129,7 +129,7 @@ export class OrdersService {
     return toOrderResponse(order);
   }
 
-  private async existingOrder(manager: Parameters<OrdersRepository['findByHoldId']>[0], holdId: string): Promise<Conversion> {
+  private async existingOrder(manager: EntityManager, holdId: string): Promise<Conversion> {
     const order = await this.orders.findByHoldId(manager, holdId);
     return { kind: 'existing', order: order as Order };
   }

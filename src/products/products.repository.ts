@@ -79,13 +79,4 @@ export class ProductsRepository {
   async returnToStock(manager: EntityManager, id: number, qty: number): Promise<void> {
     await manager.query('UPDATE products SET stock = stock + ? WHERE id = ?', [qty, id]);
   }
-
-  async insert(manager: EntityManager, product: { name: string; price: string; stock: number }): Promise<number> {
-    const result = await manager.getRepository(Product).insert(product);
-    return result.identifiers[0].id as number;
-  }
-
-  count(manager: EntityManager): Promise<number> {
-    return manager.getRepository(Product).count();
-  }
 }
