@@ -25,14 +25,26 @@ export async function warmUpHolds(app: AppUnderTest, options: BenchOptions, labe
 }
 
 export function hot(batching: boolean): Scenario {
-  const name = batching ? 'hot' : 'hot-unbatched';
+  return batching
+    ? holdCrowd('hot', `holds on one product that never sells out, ${HOT_CONNECTIONS} connections`, { HOLD_BATCHING: 'on' })
+    : holdCrowd('hot-unbatched', 'the same with HOLD_BATCHING=off: one transaction per hold (the baseline)', {
+        HOLD_BATCHING: 'off',
+      });
+}
+
+/** The `hot` load on two worker processes sharing the port (CPU and memory counted over all of them). */
+export const clustered: Scenario = holdCrowd(
+  'cluster',
+  `the hot load on CLUSTER_WORKERS=2 (a primary and two workers), ${HOT_CONNECTIONS} connections`,
+  { HOLD_BATCHING: 'on', CLUSTER_WORKERS: '2' },
+);
+
+/** A crowd of holds (qty 1) on one product that never sells out, on a server started with `env`. */
+function holdCrowd(name: string, title: string, env: Record<string, string>): Scenario {
   return {
     name,
-    title: batching
-      ? `holds on one product that never sells out, ${HOT_CONNECTIONS} connections`
-      : 'the same with HOLD_BATCHING=off: one transaction per hold (the baseline)',
+    title,
     async run(options) {
-      const env = { HOLD_BATCHING: batching ? 'on' : 'off' };
       const { value, peakRssMb, shutdown } = await withApp(name, env, options, async (app) => {
         const warm = await warmUpHolds(app, options, name);
         const product = await insertProduct(app.db, 'Hot', UNLIMITED);
