@@ -36,7 +36,7 @@ export class AppModule {
         CacheModule.register(cacheModuleOptions(config)),
         MetricsModule,
         ScheduleModule.forRoot(),
-        RateLimitModule.forRoot(config),
+        RateLimitModule,
         IdempotencyModule,
         ProductsModule,
         HoldsModule,

@@ -11,6 +11,7 @@ import { parseJsonBodies } from './http/json-body';
 import { answerClientError, answerFrameworkError } from './http/malformed-requests';
 import { observeHttpRequests } from './metrics/http-metrics';
 import { setupOpenApi } from './openapi/openapi';
+import { RateLimiter } from './rate-limit/rate-limiter';
 
 /** The contract's body limit: 16 KiB; larger bodies get 413. */
 export const BODY_LIMIT_BYTES = 16 * 1024;
@@ -35,6 +36,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   app.useLogger(app.get(Logger));
   sendSecurityHeaders(app);
   requireJsonBodies(app);
+  app.get(RateLimiter).install(app);
   parseJsonBodies(app, BODY_LIMIT_BYTES);
   app.setGlobalPrefix('api', { exclude: ['health', 'health/ready', 'metrics'] });
   app.useGlobalPipes(strictValidationPipe());

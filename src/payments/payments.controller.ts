@@ -3,6 +3,7 @@ import { RawBodyRequest } from '@nestjs/common/interfaces';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyRequest } from 'fastify';
 import { ApiProblems } from '../openapi/problem.schema';
+import { WebhookRateLimit } from '../rate-limit/rate-limit-group';
 import { PaymentWebhookDto } from './dto/payment-webhook.dto';
 import { PaymentsService, WebhookResponse } from './payments.service';
 import { WebhookResponseBody } from './webhook.response';
@@ -18,6 +19,7 @@ export class PaymentsController {
   @ApiOkResponse({ type: WebhookResponseBody })
   @ApiProblems({ 400: true, 401: 'Missing or invalid signature (when WEBHOOK_SECRET is set)', 404: 'Unknown order (the key is not consumed)', 413: true, 415: true, 429: true })
   @UseGuards(WebhookSignatureGuard)
+  @WebhookRateLimit()
   webhook(@Body() body: PaymentWebhookDto, @Req() request: RawBodyRequest<FastifyRequest>): Promise<WebhookResponse> {
     return this.payments.applyDelivery(body, request.rawBody?.toString('utf8') ?? JSON.stringify(body));
   }
