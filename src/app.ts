@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { AppModule, AppOverrides } from './app.module';
+import { logRequests } from './common/logging';
 import { sendSecurityHeaders } from './common/security-headers';
 import { strictValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
@@ -41,6 +42,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   app.setGlobalPrefix('api', { exclude: ['health', 'health/ready', 'metrics'] });
   app.useGlobalPipes(strictValidationPipe());
   observeHttpRequests(app);
+  logRequests(app);
   setupOpenApi(app);
   return app;
 }
