@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ProductNotFoundError } from '../common/errors';
-import { ProductCache } from './product-cache';
+import { ProductCache, ProductJson } from './product-cache';
 import { ProductResponse, toProductResponse } from './product.response';
 import { ProductsRepository } from './products.repository';
 
@@ -13,12 +13,13 @@ export class ProductsService {
     private readonly cache: ProductCache,
   ) {}
 
-  async get(id: number): Promise<ProductResponse> {
+  /** The product's answer as JSON, from the cache (serialized when the entry was filled). */
+  async getJson(id: number): Promise<ProductJson> {
     const product = await this.cache.read(id, async () => {
       const row = await this.products.findById(id);
       return row ? toProductResponse(row) : null;
     });
-    if (!product) throw new ProductNotFoundError(id);
+    if (product === null) throw new ProductNotFoundError(id);
     return product;
   }
 
