@@ -3,11 +3,12 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
-import { Clock } from './common/clock';
-import { loggerOptions } from './common/logging';
-import { ProblemDetailsFilter } from './common/problem-details.filter';
+import { Clock } from './core/clock';
+import { loggerOptions } from './http/logging';
+import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { CoreModule } from './core/core.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { HoldsModule } from './holds/holds.module';
@@ -30,7 +31,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config, overrides.clock),
+        ConfigModule.forRoot(config),
+        CoreModule.forRoot(overrides.clock),
         LoggerModule.forRoot(loggerOptions(config)),
         DatabaseModule.forRoot(config),
         CacheModule.register(cacheModuleOptions(config)),

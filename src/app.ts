@@ -4,11 +4,11 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { AppModule, AppOverrides } from './app.module';
-import { sendSecurityHeaders } from './common/security-headers';
-import { strictValidationPipe } from './common/validation';
+import { sendSecurityHeaders } from './http/security-headers';
+import { strictValidationPipe } from './http/validation';
 import { AppConfig } from './config/app-config';
 import { observeHttpRequests } from './metrics/http-metrics';
-import { setupOpenApi } from './openapi/openapi';
+import { setupOpenApi } from './http/openapi';
 
 /** The contract's body limit: 16 KiB; larger bodies get 413. */
 export const BODY_LIMIT_BYTES = 16 * 1024;

@@ -3,7 +3,7 @@ import cluster from 'node:cluster';
 import { createApp } from './app';
 import { runClusterPrimary } from './cluster/cluster-primary';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
-import { seedDemoProducts } from './database/seed';
+import { seedDemoProducts } from './products/demo-products';
 import { TransactionRunner } from './database/transaction-runner';
 
 async function bootstrap(): Promise<void> {

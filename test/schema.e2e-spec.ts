@@ -3,7 +3,7 @@ import { toDecimalString } from '../src/database/decimal-column';
 import { isDuplicateKey } from '../src/database/db-errors';
 import { jsonValueSql } from '../src/database/engine';
 import { execute, queryRows, toDate } from '../src/database/sql';
-import { newId } from '../src/common/ids';
+import { newId } from '../src/core/ids';
 import { Hold } from '../src/holds/hold.entity';
 import { newHold, newProduct } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';

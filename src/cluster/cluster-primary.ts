@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig, ConfigError, ONE_PROCESS_ONLY } from '../config/app-config';
 import { dataSourceOptions } from '../database/data-source-options';
 import { prepareDatabase } from '../database/prepare-database';
-import { seedDemoProducts } from '../database/seed';
+import { seedDemoProducts } from '../products/demo-products';
 import { serveClusterMetrics } from '../metrics/cluster-metrics';
 
 /** A worker that dies is replaced after this pause, so a crash loop cannot spin the CPU. */

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Mutex } from 'async-mutex';
 import { DataSource, EntityManager } from 'typeorm';
 import { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
-import { DomainEvents } from '../common/domain-events';
+import { DomainEvents } from '../core/domain-events';
 import { isRetryableLockError } from './db-errors';
 import { engineOf } from './engine';
 

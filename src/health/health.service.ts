@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { DatabaseUnavailableError } from '../common/errors';
+import { DatabaseUnavailableError } from '../core/errors';
 
 const READY_TIMEOUT_MS = 2_000;
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { isWellFormedId } from '../common/ids';
+import { isWellFormedId } from '../core/ids';
 import { forUpdate, forUpdateClause } from '../database/engine';
 import { execute, queryRows } from '../database/sql';
 import { Hold, HoldStatus } from './hold.entity';

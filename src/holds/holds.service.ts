@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Clock } from '../common/clock';
-import { DomainEvents } from '../common/domain-events';
+import { Clock } from '../core/clock';
+import { DomainEvents } from '../core/domain-events';
 import {
   DomainError,
   HoldConvertedError,
@@ -9,8 +9,8 @@ import {
   InsufficientStockError,
   InvalidFieldError,
   ProductNotFoundError,
-} from '../common/errors';
-import { newId } from '../common/ids';
+} from '../core/errors';
+import { newId } from '../core/ids';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Metrics } from '../metrics/metrics.service';

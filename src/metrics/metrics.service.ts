@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import cluster from 'node:cluster';
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { DomainEventName, DomainEvents } from '../common/domain-events';
+import { DomainEventName, DomainEvents } from '../core/domain-events';
 
 /** Every contract log event has a counter `flash_sale_<event>_total`. */
 export const COUNTED_EVENTS: readonly DomainEventName[] = [

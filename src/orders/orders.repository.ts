@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { isWellFormedId } from '../common/ids';
+import { isWellFormedId } from '../core/ids';
 import { forUpdate } from '../database/engine';
 import { execute } from '../database/sql';
 import { Order, OrderStatus } from './order.entity';

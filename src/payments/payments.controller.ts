@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common
 import { RawBodyRequest } from '@nestjs/common/interfaces';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyRequest } from 'fastify';
-import { ApiProblems } from '../openapi/problem.schema';
+import { ApiProblems } from '../http/problem.schema';
 import { PaymentWebhookDto } from './dto/payment-webhook.dto';
 import { PaymentsService, WebhookResponse } from './payments.service';
 import { WebhookResponseBody } from './webhook.response';

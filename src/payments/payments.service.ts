@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../common/clock';
-import { DomainEventName, DomainEvents } from '../common/domain-events';
-import { OrderNotFoundError } from '../common/errors';
+import { Clock } from '../core/clock';
+import { DomainEventName, DomainEvents } from '../core/domain-events';
+import { OrderNotFoundError } from '../core/errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { isDuplicateKey } from '../database/db-errors';
 import { OrderStatus } from '../orders/order.entity';

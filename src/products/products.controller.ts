@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../openapi/problem.schema';
-import { PositiveIntPipe } from '../common/positive-int.pipe';
+import { ApiProblems } from '../http/problem.schema';
+import { PositiveIntPipe } from '../http/positive-int.pipe';
 import { ListProductsQuery } from './dto/list-products.query';
 import { ProductListResponse, ProductResponse } from './product.response';
 import { ProductsService } from './products.service';

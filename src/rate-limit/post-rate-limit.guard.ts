@@ -1,6 +1,6 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
-import { RateLimitExceededError } from '../common/errors';
+import { RateLimitExceededError } from '../core/errors';
 
 /**
  * Counts POST requests per client IP (GETs are cache reads and are not limited here). The

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { newId } from '../../src/common/ids';
+import { newId } from '../../src/core/ids';
 import { execute } from '../../src/database/sql';
 
 export interface ProductFixture {

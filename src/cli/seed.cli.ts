@@ -2,9 +2,9 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/app-config';
-import { dataSourceOptions } from './data-source-options';
-import { prepareDatabase } from './prepare-database';
-import { seedDemoProducts } from './seed';
+import { dataSourceOptions } from '../database/data-source-options';
+import { prepareDatabase } from '../database/prepare-database';
+import { seedDemoProducts } from '../products/demo-products';
 
 async function main(): Promise<void> {
   const config = loadConfig();

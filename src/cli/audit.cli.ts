@@ -5,7 +5,7 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/app-config';
 import { dataSourceOptions } from '../database/data-source-options';
-import { auditStock, repairReserved } from './stock-audit';
+import { auditStock, repairReserved } from '../audit/stock-audit';
 
 async function main(): Promise<number> {
   const fix = process.argv.includes('--fix');

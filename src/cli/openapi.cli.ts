@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule } from '../app.module';
 import { loadConfig } from '../config/app-config';
-import { buildOpenApiDocument } from './openapi';
+import { buildOpenApiDocument } from '../http/openapi';
 
 export const OPENAPI_FILE = join(__dirname, '..', '..', 'openapi.json');
 

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { Product } from '../products/product.entity';
+import { Product } from './product.entity';
 
 export const DEMO_PRODUCTS = [
   { name: 'Flash Sneaker', price: '99.00', stock: 100 },

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 import { isConnectionError } from '../database/db-errors';
-import { DatabaseUnavailableError, DomainError } from './errors';
+import { DatabaseUnavailableError, DomainError } from '../core/errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 const TYPE_BASE = 'urn:flash-sale:problem:';

@@ -1,5 +1,5 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
-import { RequestValidationError } from './errors';
+import { RequestValidationError } from '../core/errors';
 
 /**
  * Strict input: unknown fields are rejected, and nothing is coerced ("2" is not 2), so what the

@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig } from '../config/app-config';
-import { runClusterPrimary } from './cluster-primary';
+import { runClusterPrimary } from '../cluster/cluster-primary';
 
 try {
   const config = loadConfig();
