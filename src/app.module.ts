@@ -4,12 +4,13 @@ import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { Clock } from './core/clock';
-import { loggerOptions } from './http/logging';
-import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { loggerOptions, wantsPrettyLogs } from './http/logging';
+import { IS_CONNECTION_ERROR, ProblemDetailsFilter } from './http/problem-details.filter';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { CoreModule } from './core/core.module';
 import { DatabaseModule } from './database/database.module';
+import { isConnectionError } from './database/db-errors';
 import { HealthModule } from './health/health.module';
 import { HoldsModule } from './holds/holds.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -33,7 +34,9 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         CoreModule.forRoot(overrides.clock),
-        LoggerModule.forRoot(loggerOptions(config)),
+        LoggerModule.forRoot(
+          loggerOptions({ level: config.logLevel, pretty: wantsPrettyLogs(config.nodeEnv, process.stdout.isTTY === true) }),
+        ),
         DatabaseModule.forRoot(config),
         CacheModule.register(cacheModuleOptions(config)),
         MetricsModule,
@@ -46,7 +49,10 @@ export class AppModule {
         PaymentsModule,
         HealthModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+      providers: [
+        { provide: IS_CONNECTION_ERROR, useValue: isConnectionError },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+      ],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { UnsupportedMediaTypeException } from '@nestjs/common';
+import { INestApplication, UnsupportedMediaTypeException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -30,11 +30,16 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   app.useLogger(app.get(Logger));
   sendSecurityHeaders(app);
   requireJsonBodies(app);
-  app.setGlobalPrefix('api', { exclude: ['health', 'health/ready', 'metrics'] });
+  useApiPrefix(app);
   app.useGlobalPipes(strictValidationPipe());
   observeHttpRequests(app);
   setupOpenApi(app);
   return app;
+}
+
+/** Every route under /api but the probes and the metrics; the OpenAPI CLI builds its document with it too. */
+export function useApiPrefix(app: INestApplication): void {
+  app.setGlobalPrefix('api', { exclude: ['health', 'health/ready', 'metrics'] });
 }
 
 /** Bodies are JSON only: a form or any other media type is refused with 415 before parsing. */

@@ -3,12 +3,14 @@ import { RawBodyRequest } from '@nestjs/common/interfaces';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyRequest } from 'fastify';
 import { ApiProblems } from '../http/problem.schema';
+import { WebhookRateLimit } from '../rate-limit/rate-limit-group';
 import { PaymentWebhookDto } from './dto/payment-webhook.dto';
 import { PaymentsService, WebhookResponse } from './payments.service';
 import { WebhookResponseBody } from './webhook.response';
 import { WebhookSignatureGuard } from './webhook-signature.guard';
 
 @ApiTags('payments')
+@WebhookRateLimit()
 @Controller('payments')
 export class PaymentsController {
   constructor(private readonly payments: PaymentsService) {}
