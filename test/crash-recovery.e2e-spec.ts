@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { parseDatabaseUrl } from '../src/config/app-config';
 import { dataSourceOptions } from '../src/database/data-source-options';
-import { jsonValueSql } from '../src/database/engine';
+import { jsonValueSql } from '../src/database/dialect';
 import { execute, queryRows } from '../src/database/sql';
 import { expectInvariants } from './support/invariants';
 import { ServerProcess, startServerProcess } from './support/server-process';

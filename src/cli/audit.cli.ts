@@ -4,6 +4,7 @@
 import 'reflect-metadata';
 import { auditStock, repairReserved } from '../audit/stock-audit';
 import { withDataSource } from '../database/open-data-source';
+import { queryRows } from '../database/sql';
 import { runCli } from './bootstrap';
 
 runCli(
@@ -24,7 +25,7 @@ runCli(
         const fields = Object.entries(detail).map(([k, v]) => `${k}=${v}`);
         console.log(`drift ${check} ${fields.join(' ')}`);
       }
-      const [{ n }] = await dataSource.query('SELECT COUNT(*) AS n FROM products');
+      const [{ n }] = await queryRows<{ n: number }>(dataSource, 'SELECT COUNT(*) AS n FROM products');
       console.log(
         drifts.length === 0
           ? `audit ok: ${n} product(s), no drift in ${config.database.display}`

@@ -19,7 +19,7 @@ import { TransactionRunner } from '../database/transaction-runner';
 import { ProductCache } from '../products/product-cache';
 import { ProductsRepository } from '../products/products.repository';
 import { HoldBatcher } from './hold-batcher';
-import { Hold } from './hold.entity';
+import { Hold } from './hold';
 import { HoldResponse, toHoldResponse } from './hold.response';
 import { HoldsRepository, NewHold } from './holds.repository';
 

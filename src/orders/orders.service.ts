@@ -13,11 +13,11 @@ import { newId } from '../core/ids';
 import { multiplyMoney } from '../core/money';
 import { TransactionRunner } from '../database/transaction-runner';
 import { AnswerRecorder, UseCaseAnswer } from '../idempotency/idempotency-claim';
-import { Hold } from '../holds/hold.entity';
+import { Hold } from '../holds/hold';
 import { HoldsRepository } from '../holds/holds.repository';
 import { ProductCache } from '../products/product-cache';
 import { ProductsRepository } from '../products/products.repository';
-import { Order } from './order.entity';
+import { Order } from './order';
 import { OrderResponse, toOrderResponse } from './order.response';
 import { OrdersRepository } from './orders.repository';
 

@@ -4,12 +4,12 @@ import { DomainEventName, DomainEvents } from '../core/domain-events';
 import { OrderNotFoundError } from '../core/errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { isDuplicateKey } from '../database/db-errors';
-import { OrderStatus } from '../orders/order.entity';
+import { OrderStatus } from '../orders/order';
 import { OrdersRepository } from '../orders/orders.repository';
 import { ProductCache } from '../products/product-cache';
 import { ProductsRepository } from '../products/products.repository';
 import { PaymentWebhookDto } from './dto/payment-webhook.dto';
-import { WebhookResult } from './webhook-log.entity';
+import { WebhookResult } from './webhook-log';
 import { WebhookLogsRepository } from './webhook-logs.repository';
 
 export interface WebhookResponse {
