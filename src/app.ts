@@ -47,10 +47,12 @@ function requireJsonBodies(app: NestFastifyApplication): void {
   app
     .getHttpAdapter()
     .getInstance()
-    .addHook('onRequest', async (request) => {
+    .addHook('onRequest', (request, _reply, done) => {
       const type = request.headers['content-type'];
       if (type !== undefined && !/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) {
-        throw new UnsupportedMediaTypeException('The content type is not supported; send application/json.');
+        done(new UnsupportedMediaTypeException('The content type is not supported; send application/json.'));
+        return;
       }
+      done();
     });
 }

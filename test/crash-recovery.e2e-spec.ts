@@ -126,7 +126,7 @@ describe('SIGKILL in the middle of a selling storm (e2e, the built server as a c
     for (;;) {
       const [{ n }] = await queryRows(db, "SELECT COUNT(*) AS n FROM holds WHERE status = 'active'");
       if (Number(n) === 0) break;
-      if (Date.now() > deadline) throw new Error(`${n} hold(s) still active after the restart`);
+      if (Date.now() > deadline) throw new Error(`${Number(n)} hold(s) still active after the restart`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     const [{ reserved }] = await queryRows(db, 'SELECT SUM(reserved) AS reserved FROM products');

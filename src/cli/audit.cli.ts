@@ -22,7 +22,7 @@ runCli(
       }
       const drifts = await auditStock(dataSource);
       for (const { check, detail } of drifts) {
-        const fields = Object.entries(detail).map(([k, v]) => `${k}=${v}`);
+        const fields = Object.entries(detail).map(([k, v]) => `${k}=${String(v)}`);
         console.log(`drift ${check} ${fields.join(' ')}`);
       }
       const [{ n }] = await queryRows<{ n: number }>(dataSource, 'SELECT COUNT(*) AS n FROM products');

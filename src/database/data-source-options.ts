@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { DataSourceOptions } from 'typeorm';
 import { DatabaseConfig, MysqlDatabaseConfig, SqliteDatabaseConfig } from '../config/app-config';
 import { CreateSchema1764050000000 } from './migrations/1764050000000-create-schema';
@@ -70,7 +71,7 @@ function sqliteOptions(db: SqliteDatabaseConfig, role: 'writer' | 'reader'): Dat
     synchronize: false,
     migrationsRun: false,
     timeout: SQLITE_BUSY_TIMEOUT_MS,
-    prepareDatabase: (connection) => setUpSqliteConnection(connection, role),
+    prepareDatabase: (connection: Database.Database) => setUpSqliteConnection(connection, role),
     logging: false,
   };
 }

@@ -30,7 +30,7 @@ export function prepareSql(sql: string, params: readonly unknown[]): { sql: stri
       return '?';
     }
     if (value.length === 0) return 'NULL';
-    flat.push(...value);
+    flat.push(...(value as unknown[]));
     return value.map(() => '?').join(', ');
   });
   return { sql: text, params: bindable(flat) };
@@ -61,7 +61,7 @@ export function toSqlDateTime(date: Date): string {
 export function toDate(value: unknown): Date | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value;
-  const text = String(value);
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
   return new Date(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/.test(text) ? `${text.replace(' ', 'T')}Z` : text);
 }
 

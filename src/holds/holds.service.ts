@@ -195,7 +195,7 @@ export class HoldsService implements BeforeApplicationShutdown {
       if (locked.status !== 'active') return { hold: locked, releasedNow: false };
       await this.holds.setStatus(manager, id, 'released');
       await this.products.addReserved(manager, locked.productId, -locked.qty);
-      return { hold: { ...locked, status: 'released' } as Hold, releasedNow: true };
+      return { hold: { ...locked, status: 'released' as const }, releasedNow: true };
     });
     if (releasedNow) {
       await this.cache.invalidate(hold.productId);

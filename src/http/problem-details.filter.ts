@@ -89,7 +89,7 @@ function fromHttpException(exception: HttpException): ProblemDocument {
   const message = Array.isArray(body.message) ? body.message.join('; ') : body.message;
   const title = (typeof body.error === 'string' && body.error) || HttpStatus[status] || 'Error';
   const detail =
-    status >= 500 ? 'An unexpected error occurred.' : String(message ?? exception.message ?? title);
+    status >= 500 ? 'An unexpected error occurred.' : typeof message === 'string' ? message : exception.message || title;
   return generic(status, CODES[status] ?? `http-${status}`, humanize(title), detail);
 }
 

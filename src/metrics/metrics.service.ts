@@ -124,7 +124,7 @@ export class Metrics {
     if (event === 'holds_expired') {
       counter.inc(typeof fields.count === 'number' ? fields.count : 1);
     } else if (event === 'stock_contention') {
-      counter.inc({ reason: String(fields.reason ?? 'unknown') });
+      counter.inc({ reason: typeof fields.reason === 'string' ? fields.reason : 'unknown' });
     } else {
       counter.inc();
     }
@@ -135,7 +135,7 @@ export class Metrics {
 function poolState(dataSource: DataSource): { inUse: number; waiting: number } | null {
   const pool = (dataSource.driver as unknown as { pool?: Record<string, { length?: unknown } | undefined> }).pool;
   if (!pool) return null;
-  const size = (name: string) => (typeof pool[name]?.length === 'number' ? (pool[name]!.length as number) : 0);
+  const size = (name: string) => (typeof pool[name]?.length === 'number' ? (pool[name].length) : 0);
   return {
     inUse: Math.max(0, size('_allConnections') - size('_freeConnections')),
     waiting: size('_connectionQueue'),

@@ -90,6 +90,6 @@ export class PaymentsService {
     if (outcome.result === 'processed' && outcome.orderStatus === 'failed') {
       await this.cache.invalidate(outcome.productId);
     }
-    return { result: outcome.result, order_status: outcome.orderStatus as OrderStatus };
+    return { result: outcome.result, order_status: outcome.orderStatus };
   }
 }

@@ -9,14 +9,11 @@ import { RateLimitExceededError } from '../core/errors';
  */
 @Injectable()
 export class PostRateLimitGuard extends ThrottlerGuard {
-  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
-    return context.switchToHttp().getRequest<{ method: string }>().method !== 'POST';
+  protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
+    return Promise.resolve(context.switchToHttp().getRequest<{ method: string }>().method !== 'POST');
   }
 
-  protected override async throwThrottlingException(
-    _context: ExecutionContext,
-    detail: ThrottlerLimitDetail,
-  ): Promise<void> {
-    throw new RateLimitExceededError(detail.timeToBlockExpire);
+  protected override throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    return Promise.reject(new RateLimitExceededError(detail.timeToBlockExpire));
   }
 }
