@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { parseDatabaseUrl } from '../src/config/app-config';
-import { dataSourceOptions } from '../src/database/data-source-options';
+import { openDataSource } from '../src/database/open-data-source';
 import { jsonValueSql } from '../src/database/dialect';
 import { execute, queryRows } from '../src/database/sql';
 import { expectInvariants } from './support/invariants';
@@ -40,7 +40,7 @@ describe('SIGKILL in the middle of a selling storm (e2e, the built server as a c
 
   it('loses nothing committed, executes nothing twice, and keeps the invariants after a restart', async () => {
     server = await startServerProcess(env);
-    db = await new DataSource(dataSourceOptions(parseDatabaseUrl(databaseUrl), 2)).initialize();
+    db = await openDataSource(parseDatabaseUrl(databaseUrl));
     const stock = new Map<number, number>();
     for (let i = 0; i < 3; i++) {
       const { insertId } = await execute(db, "INSERT INTO products (name, price, stock) VALUES (?, '3.00', 40)", [`Storm ${i}`]);
