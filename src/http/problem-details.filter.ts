@@ -2,7 +2,13 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Injec
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 import { DatabaseUnavailableError, DomainError } from '../core/errors';
-import { genericProblem as generic, PROBLEM_CONTENT_TYPE, ProblemDocument, toProblemDocument } from './problem-document';
+import {
+  genericProblem as generic,
+  internalErrorProblem,
+  PROBLEM_CONTENT_TYPE,
+  ProblemDocument,
+  toProblemDocument,
+} from './problem-document';
 
 /**
  * Tells whether an error means the database is out of reach (answered 503 with Retry-After).
@@ -57,13 +63,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return this.toProblem(new DatabaseUnavailableError(), request);
     }
     this.logger.error({ err: exception, request_id: request.id }, 'unhandled error');
-    return {
-      problem: {
-        ...generic(500, 'internal-error', 'Internal server error', 'An unexpected error occurred.'),
-        correlation_id: request.id,
-      },
-      headers: {},
-    };
+    return { problem: internalErrorProblem(request.id), headers: {} };
   }
 }
 
@@ -96,8 +96,6 @@ function fromHttpException(exception: HttpException): ProblemDocument {
 function fromFrameworkError(error: Error, status: number): ProblemDocument {
   const code = (error as { code?: string }).code;
   const details: Record<string, string> = {
-    FST_ERR_CTP_INVALID_JSON_BODY: 'The body is not valid JSON.',
-    FST_ERR_CTP_EMPTY_JSON_BODY: 'The body is empty; a JSON object was expected.',
     FST_ERR_CTP_BODY_TOO_LARGE: 'The body is larger than the limit.',
     FST_ERR_CTP_INVALID_MEDIA_TYPE: 'The content type is not supported; send application/json.',
     FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The Content-Length header does not match the body.',

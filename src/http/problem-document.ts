@@ -28,6 +28,14 @@ export function toProblemDocument(error: DomainError): ProblemDocument {
   };
 }
 
+/** A 500 says nothing but where to look: the log line with the same correlation id. */
+export function internalErrorProblem(correlationId: string): ProblemDocument {
+  return {
+    ...genericProblem(500, 'internal-error', 'Internal server error', 'An unexpected error occurred.'),
+    correlation_id: correlationId,
+  };
+}
+
 export function genericProblem(status: number, code: string, title: string, detail: string): ProblemDocument {
   return { type: TYPE_BASE + code, title, status, detail, code };
 }
