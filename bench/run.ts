@@ -33,21 +33,24 @@ async function main(): Promise<number> {
     },
   });
   const options: BenchOptions = {
-    duration: positive('duration', values.duration!),
-    warmup: positive('warmup', values.warmup!, true),
+    duration: positive('duration', values.duration),
+    warmup: positive('warmup', values.warmup, true),
     resultsDir: join(ROOT, 'bench', 'results'),
     serverEnv: parseServerEnv(process.env.BENCH_SERVER_ENV ?? ''),
-    profile: values.profile!,
+    profile: values.profile,
   };
   const wanted = values.only ? values.only.split(',').map((s) => s.trim()) : SCENARIOS.map((s) => s.name);
   const unknown = wanted.filter((name) => !SCENARIOS.some((s) => s.name === name));
-  if (unknown.length > 0) throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
   mkdirSync(options.resultsDir, { recursive: true });
   const budgets = readBudgets();
 
   const startedAt = new Date();
   const machine = await describeMachine();
-  process.stderr.write(`${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, ${machine.database}, load ${machine.loadBefore}\n`);
+  process.stderr.write(
+    `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, ${machine.database}, load ${machine.loadBefore}\n`,
+  );
   const results: ScenarioResult[] = [];
   for (const scenario of SCENARIOS.filter((s) => wanted.includes(s.name))) {
     process.stderr.write(`\n== ${scenario.name}: ${scenario.title}\n`);
@@ -78,7 +81,9 @@ async function main(): Promise<number> {
   if (!record.correct) process.stderr.write('\nA scenario got a wrong answer: the benchmark FAILED.\n');
   const overBudget = record.budgets.filter((b) => !b.ok);
   if (overBudget.length > 0) {
-    process.stderr.write(`\nOver its CPU budget by more than 25%: ${overBudget.map((b) => b.scenario).join(', ')}: the benchmark FAILED.\n`);
+    process.stderr.write(
+      `\nOver its CPU budget by more than 25%: ${overBudget.map((b) => b.scenario).join(', ')}: the benchmark FAILED.\n`,
+    );
   }
   return record.correct && overBudget.length === 0 ? 0 : 1;
 }
@@ -90,7 +95,8 @@ function readBudgets(): Budgets {
   const out: Budgets = {};
   for (const scenario of SCENARIOS) {
     const value = cpu[scenario.name];
-    if (typeof value !== 'number' || !(value > 0)) throw new Error(`bench/budgets.json: cpuUsPerRequest.${scenario.name} must be a positive number of µs`);
+    if (typeof value !== 'number' || !(value > 0))
+      throw new Error(`bench/budgets.json: cpuUsPerRequest.${scenario.name} must be a positive number of µs`);
     out[scenario.name] = value;
   }
   return out;
@@ -101,7 +107,7 @@ async function runScenario(scenario: Scenario, options: BenchOptions): Promise<S
   try {
     return await scenario.run(options);
   } catch (error) {
-    process.stderr.write(`${scenario.name} failed: ${error instanceof Error ? error.stack : error}\n`);
+    process.stderr.write(`${scenario.name} failed: ${error instanceof Error ? error.stack : String(error)}\n`);
     return {
       name: scenario.name,
       title: scenario.title,
@@ -140,7 +146,8 @@ async function describeMachine(): Promise<Machine> {
 
 function positive(name: string, raw: string, zeroOk = false): number {
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0 || (!zeroOk && value === 0)) throw new Error(`--${name} must be a positive number of seconds, got "${raw}"`);
+  if (!Number.isFinite(value) || value < 0 || (!zeroOk && value === 0))
+    throw new Error(`--${name} must be a positive number of seconds, got "${raw}"`);
   return value;
 }
 
@@ -148,7 +155,8 @@ function parseServerEnv(raw: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const pair of raw.split(/\s+/).filter(Boolean)) {
     const [key, ...rest] = pair.split('=');
-    if (!/^[A-Z][A-Z0-9_]*$/.test(key) || rest.length === 0) throw new Error(`BENCH_SERVER_ENV: expected KEY=VALUE, got "${pair}"`);
+    if (!/^[A-Z][A-Z0-9_]*$/.test(key) || rest.length === 0)
+      throw new Error(`BENCH_SERVER_ENV: expected KEY=VALUE, got "${pair}"`);
     env[key] = rest.join('=');
   }
   return env;

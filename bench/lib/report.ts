@@ -54,7 +54,12 @@ export function evaluateBudgets(results: ScenarioResult[], budgets: Budgets): Bu
     .map((r) => {
       const budgetUs = budgets[r.name];
       const measuredUs = r.serverCpuUsPerRequest;
-      return { scenario: r.name, budgetUs, measuredUs, ok: measuredUs !== null && measuredUs <= budgetUs * (1 + BUDGET_TOLERANCE) };
+      return {
+        scenario: r.name,
+        budgetUs,
+        measuredUs,
+        ok: measuredUs !== null && measuredUs <= budgetUs * (1 + BUDGET_TOLERANCE),
+      };
     });
 }
 
@@ -77,10 +82,17 @@ export function evaluateTargets(results: ScenarioResult[]): Target[] {
       detail: `${fmt(hot.throughput)} holds/s${ceiling ? ` (${Math.round(share * 100)}% of ceiling)` : ''}, p99 ${hot.latencyMs.p99} ms`,
     });
   }
-  for (const [name, maxUs] of [['read', 60], ['hot', 120]] as const) {
+  for (const [name, maxUs] of [
+    ['read', 60],
+    ['hot', 120],
+  ] as const) {
     const r = by(name);
     if (r?.serverCpuUsPerRequest != null) {
-      targets.push({ name: `${name} ≤ ${maxUs} µs CPU per request`, ok: r.serverCpuUsPerRequest <= maxUs, detail: `${r.serverCpuUsPerRequest} µs` });
+      targets.push({
+        name: `${name} ≤ ${maxUs} µs CPU per request`,
+        ok: r.serverCpuUsPerRequest <= maxUs,
+        detail: `${r.serverCpuUsPerRequest} µs`,
+      });
     }
   }
   if (hot && off) {
@@ -111,7 +123,19 @@ export function evaluateTargets(results: ScenarioResult[]): Target[] {
 }
 
 export function renderTable(record: RunRecord): string {
-  const header = ['scenario', 'throughput', 'p50 ms', 'p90 ms', 'p99 ms', 'requests', 'non-2xx', 'peak RSS', 'CPU/req', 'budget', 'checks'];
+  const header = [
+    'scenario',
+    'throughput',
+    'p50 ms',
+    'p90 ms',
+    'p99 ms',
+    'requests',
+    'non-2xx',
+    'peak RSS',
+    'CPU/req',
+    'budget',
+    'checks',
+  ];
   const budgetOf = (name: string) => record.budgets.find((b) => b.scenario === name);
   const rows = record.scenarios.map((r) => [
     r.name,
@@ -140,7 +164,9 @@ export function renderTable(record: RunRecord): string {
     for (const c of r.checks.filter((c) => !c.ok)) out.push(`FAILED ${r.name}: ${c.name} (${c.detail})`);
   }
   for (const b of record.budgets.filter((b) => !b.ok)) {
-    out.push(`OVER BUDGET ${b.scenario}: ${b.measuredUs ?? '?'} µs of CPU per request, budget ${b.budgetUs} µs (+${BUDGET_TOLERANCE * 100}% allowed)`);
+    out.push(
+      `OVER BUDGET ${b.scenario}: ${b.measuredUs ?? '?'} µs of CPU per request, budget ${b.budgetUs} µs (+${BUDGET_TOLERANCE * 100}% allowed)`,
+    );
   }
   out.push('');
   for (const t of record.targets) out.push(`${t.ok ? 'met   ' : 'missed'}  ${t.name}: ${t.detail}`);

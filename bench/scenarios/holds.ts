@@ -70,7 +70,11 @@ function holdCrowd(name: string, title: string, env: Record<string, string>): Sc
           ]),
         );
         const checks = [
-          check('every hold answered 201', created === m.requests && m.errors === 0, JSON.stringify({ ...m.statuses, errors: m.errors })),
+          check(
+            'every hold answered 201',
+            created === m.requests && m.errors === 0,
+            JSON.stringify({ ...m.statuses, errors: m.errors }),
+          ),
           // A duration run stops with up to one request per connection still in flight: the
           // server may commit those after the load generator has stopped listening.
           check(
@@ -135,7 +139,11 @@ export const sellout: Scenario = {
           refused === SELLOUT_ATTEMPTS - SELLOUT_STOCK && m.requests === SELLOUT_ATTEMPTS && m.errors === 0,
           JSON.stringify({ ...m.statuses, errors: m.errors }),
         ),
-        check(`exactly ${SELLOUT_STOCK} active holds stored, 0 available`, active === SELLOUT_STOCK && available === 0, `${active} stored, ${available} available`),
+        check(
+          `exactly ${SELLOUT_STOCK} active holds stored, 0 available`,
+          active === SELLOUT_STOCK && available === 0,
+          `${active} stored, ${available} available`,
+        ),
         check('invariants', violations.length === 0, violations.join('; ') || 'hold'),
       ];
       return { m, checks };

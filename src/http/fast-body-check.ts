@@ -8,7 +8,9 @@ import type { ValidationMetadata } from 'class-validator/types/metadata/Validati
 
 // class-transformer keeps its decorators' metadata here and exports no public accessor for it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as { defaultMetadataStorage: typeof TransformerStorage };
+const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as {
+  defaultMetadataStorage: typeof TransformerStorage;
+};
 
 /** True only when the body certainly passes the DTO's rules; false means "ask class-validator". */
 export type BodyCheck = (value: unknown) => boolean;
@@ -83,7 +85,7 @@ function compileRule(rule: ValidationMetadata): FieldCheck | 'presence' | null {
       if (typeof a !== 'number') return null;
       // validator.js counts a surrogate pair or a variation selector as one character: such
       // strings are left to it rather than counted differently here.
-      return (v) => typeof v === 'string' && !/[\uD800-\uDFFF\uFE0E\uFE0F]/.test(v) && v.length >= a && v.length <= max;
+      return (v) => typeof v === 'string' && !/[\uD800-\uDFFF]|\uFE0E|\uFE0F/.test(v) && v.length >= a && v.length <= max;
     }
     default:
       return null;

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
-import { RateLimitExceededError } from '../common/errors';
+import { RateLimitExceededError } from '../core/errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { LocalCounters, RedisCounters, WindowCount } from './rate-limit-counters';

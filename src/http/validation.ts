@@ -1,7 +1,7 @@
 import { ArgumentMetadata, Type, ValidationError, ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
-import { fastBodyCheck } from '../http/fast-body-check';
-import { RequestValidationError } from './errors';
+import { RequestValidationError } from '../core/errors';
+import { fastBodyCheck } from './fast-body-check';
 
 /**
  * Strict input: unknown fields are rejected, and nothing is coerced ("2" is not 2), so what the
@@ -18,7 +18,9 @@ class StrictValidationPipe extends ValidationPipe {
     }
     const unknown = undeclaredFields(value, metadata.metatype);
     if (unknown.length > 0) {
-      return Promise.reject(new RequestValidationError(Object.fromEntries(unknown.map((f) => [f, [`${f} is not an accepted field`]]))));
+      return Promise.reject(
+        new RequestValidationError(Object.fromEntries(unknown.map((f) => [f, [`${f} is not an accepted field`]]))),
+      );
     }
     return super.transform(value, metadata);
   }

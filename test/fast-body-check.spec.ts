@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { Type } from '@nestjs/common';
-import { strictValidationPipe } from '../common/validation';
-import { CreateHoldDto } from '../holds/dto/create-hold.dto';
-import { CreateOrderDto } from '../orders/dto/create-order.dto';
-import { PaymentWebhookDto } from '../payments/dto/payment-webhook.dto';
-import { ListProductsQuery } from '../products/dto/list-products.query';
-import { fastBodyCheck } from './fast-body-check';
+import { strictValidationPipe } from '../src/http/validation';
+import { CreateHoldDto } from '../src/holds/dto/create-hold.dto';
+import { CreateOrderDto } from '../src/orders/dto/create-order.dto';
+import { PaymentWebhookDto } from '../src/payments/dto/payment-webhook.dto';
+import { ListProductsQuery } from '../src/products/dto/list-products.query';
+import { fastBodyCheck } from '../src/http/fast-body-check';
 
 /** The full path alone: class-transformer + class-validator, as every body went before. */
 async function fullPathAccepts(metatype: Type, body: unknown): Promise<boolean> {
