@@ -3,6 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module';
 import { Clock } from './common/clock';
 import { loggerOptions } from './common/logging';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
@@ -37,6 +38,7 @@ export class AppModule {
         MetricsModule,
         ScheduleModule.forRoot(),
         RateLimitModule.forRoot(config),
+        AuthModule,
         IdempotencyModule,
         ProductsModule,
         HoldsModule,

@@ -20,6 +20,10 @@ export class Hold {
   @Column({ name: 'expires_at', type: 'datetime', precision: 3 })
   expiresAt: Date;
 
+  /** The customer (the token's `sub`) whose it is; NULL when it was made anonymously. */
+  @Column({ name: 'customer_id', type: 'varchar', length: 255, nullable: true })
+  customerId: string | null;
+
   @CreateDateColumn({ name: 'created_at', precision: 3 })
   createdAt: Date;
 

@@ -11,6 +11,7 @@ export interface NewHold {
   productId: number;
   qty: number;
   expiresAt: Date;
+  customerId: string | null;
 }
 
 /** Every query on `holds`. */
@@ -32,9 +33,31 @@ export class HoldsRepository {
   /** All granted holds of a batch in one statement. */
   async insertMany(manager: EntityManager, holds: NewHold[]): Promise<void> {
     if (holds.length === 0) return;
-    const placeholders = holds.map(() => "(?, ?, ?, 'active', ?)").join(', ');
-    const values = holds.flatMap((h) => [h.id, h.productId, h.qty, h.expiresAt]);
-    await execute(manager, `INSERT INTO holds (id, product_id, qty, status, expires_at) VALUES ${placeholders}`, values);
+    const placeholders = holds.map(() => "(?, ?, ?, 'active', ?, ?)").join(', ');
+    const values = holds.flatMap((h) => [h.id, h.productId, h.qty, h.expiresAt, h.customerId]);
+    await execute(
+      manager,
+      `INSERT INTO holds (id, product_id, qty, status, expires_at, customer_id) VALUES ${placeholders}`,
+      values,
+    );
+  }
+
+  /**
+   * The units each of `customerIds` has of a product in active holds plus pending and paid
+   * orders: what max_per_customer counts. Run under the product lock, after expireOverdue, so
+   * every active hold counted is unexpired and nothing moves until the grant commits.
+   */
+  async unitsPerCustomer(manager: EntityManager, productId: number, customerIds: string[]): Promise<Map<string, number>> {
+    const rows = await queryRows<{ customer_id: string; units: number | string }>(
+      manager,
+      `SELECT customer_id, SUM(qty) AS units FROM (
+         SELECT customer_id, qty FROM holds WHERE product_id = ? AND customer_id IN (?) AND status = 'active'
+         UNION ALL
+         SELECT customer_id, qty FROM orders WHERE product_id = ? AND customer_id IN (?) AND status IN ('pending', 'paid')
+       ) owned GROUP BY customer_id`,
+      [productId, customerIds, productId, customerIds],
+    );
+    return new Map(rows.map((r) => [String(r.customer_id), Number(r.units)]));
   }
 
   async setStatus(manager: EntityManager, id: string, status: HoldStatus): Promise<void> {

@@ -3,12 +3,15 @@ import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainEvents } from '../common/domain-events';
 import {
+  CustomerLimitReachedError,
   DomainError,
   HoldConvertedError,
   HoldNotFoundError,
   InsufficientStockError,
   InvalidFieldError,
   ProductNotFoundError,
+  SaleEndedError,
+  SaleNotStartedError,
 } from '../common/errors';
 import { newId } from '../common/ids';
 import { AppConfig } from '../config/app-config';
@@ -17,7 +20,10 @@ import { Metrics } from '../metrics/metrics.service';
 import { AnswerRecorder } from '../idempotency/idempotency-claim';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ProductCache } from '../products/product-cache';
+import { saleWindowState } from '../products/product.response';
 import { ProductsRepository } from '../products/products.repository';
+import { ownedBy } from '../auth/principal';
+import { decideGrants } from './grant-decision';
 import { HoldBatcher } from './hold-batcher';
 import { Hold } from './hold.entity';
 import { HoldResponse, toHoldResponse } from './hold.response';
@@ -27,11 +33,16 @@ import { HoldsRepository, NewHold } from './holds.repository';
 export type GrantOutcome =
   | { kind: 'granted'; hold: NewHold }
   | { kind: 'insufficient'; available: number }
+  | { kind: 'limit-reached'; limit: number; remaining: number }
+  | { kind: 'not-started'; startsAt: Date; now: Date }
+  | { kind: 'ended'; endsAt: Date }
   | { kind: 'unknown-product' };
 
 /** One hold request as the grant sees it. */
 export interface HoldRequest {
   qty: number;
+  /** The customer asking (null when anonymous: no per-customer limit can apply). */
+  customerId: string | null;
   /**
    * Runs inside the grant's transaction once this request's outcome is decided, before the
    * commit: whatever must commit together with the hold (an Idempotency-Key's stored answer)
@@ -74,7 +85,12 @@ export class HoldsService implements BeforeApplicationShutdown {
    * off). `onAnswered` runs inside the deciding transaction with this request's answer (201 or
    * the refusal), so an Idempotency-Key's stored answer commits together with the hold.
    */
-  async reserve(productId: number, qty: number, onAnswered?: AnswerRecorder): Promise<HoldResponse> {
+  async reserve(
+    productId: number,
+    qty: number,
+    customerId: string | null,
+    onAnswered?: AnswerRecorder,
+  ): Promise<HoldResponse> {
     if (qty > this.config.maxQtyPerHold) {
       throw new InvalidFieldError('qty', `qty must not be greater than ${this.config.maxQtyPerHold}`);
     }
@@ -84,6 +100,12 @@ export class HoldsService implements BeforeApplicationShutdown {
           return null;
         case 'insufficient':
           return new InsufficientStockError(productId, qty, outcome.available);
+        case 'limit-reached':
+          return new CustomerLimitReachedError(productId, qty, outcome.limit, outcome.remaining);
+        case 'not-started':
+          return new SaleNotStartedError(productId, outcome.startsAt, outcome.now);
+        case 'ended':
+          return new SaleEndedError(productId, outcome.endsAt);
         case 'unknown-product':
           return new ProductNotFoundError(productId);
       }
@@ -92,6 +114,7 @@ export class HoldsService implements BeforeApplicationShutdown {
       toHoldResponse({ ...hold, status: 'active' } as Hold, this.clock.now());
     const request: HoldRequest = {
       qty,
+      customerId,
       onDecided:
         onAnswered &&
         ((manager, decided) =>
@@ -109,32 +132,47 @@ export class HoldsService implements BeforeApplicationShutdown {
 
   /**
    * Decides a batch of hold requests for one product in one transaction: lock the product row,
-   * expire its overdue holds (so they never block anyone), grant in arrival order while units
-   * remain, insert the granted holds in one statement and move `reserved` once. Nothing is
-   * answered before the commit.
+   * expire its overdue holds (so they never block anyone), refuse everything outside the sale
+   * window, count what each customer of the batch already has when the product has a limit,
+   * grant in arrival order while units and allowances remain, insert the granted holds in one
+   * statement and move `reserved` once. Nothing is answered before the commit.
    */
   async grant(productId: number, requests: HoldRequest[]): Promise<GrantOutcome[]> {
     this.metrics.observeHoldBatch(requests.length);
-    const now = this.clock.now();
-    const expiresAt = new Date(now.getTime() + this.config.holdTtlSeconds * 1000);
 
     const { outcomes, expired } = await this.tx.run(async (manager) => {
       const product = await this.products.lockForUpdate(manager, productId);
-      if (!product) {
-        const unknown = requests.map((): GrantOutcome => ({ kind: 'unknown-product' }));
-        await this.recordDecisions(manager, requests, unknown);
-        return { outcomes: unknown, expired: 0 };
+      // Read under the lock: the window and expiry are decided as of the moment the batch is.
+      const now = this.clock.now();
+      const decideAll = async (outcome: GrantOutcome) => {
+        const same = requests.map(() => outcome);
+        await this.recordDecisions(manager, requests, same);
+        return { outcomes: same, expired: 0 };
+      };
+      if (!product) return decideAll({ kind: 'unknown-product' });
+      switch (saleWindowState(product.saleStartsAt, product.saleEndsAt, now)) {
+        case 'not-started':
+          return decideAll({ kind: 'not-started', startsAt: product.saleStartsAt!, now });
+        case 'ended':
+          return decideAll({ kind: 'ended', endsAt: product.saleEndsAt! });
       }
       const freed = await this.holds.expireOverdue(manager, productId, now);
-      let available = product.stock - product.reserved + freed.units;
-      const granted: NewHold[] = [];
-      const decided = requests.map(({ qty }): GrantOutcome => {
-        if (qty > available) return { kind: 'insufficient', available };
-        available -= qty;
-        const hold = { id: newId(), productId, qty, expiresAt };
-        granted.push(hold);
-        return { kind: 'granted', hold };
+      const customers = [...new Set(requests.flatMap((r) => (r.customerId === null ? [] : [r.customerId])))];
+      const owned =
+        product.maxPerCustomer !== null && customers.length > 0
+          ? await this.holds.unitsPerCustomer(manager, productId, customers)
+          : new Map<string, number>();
+      const expiresAt = new Date(now.getTime() + this.config.holdTtlSeconds * 1000);
+      const decided = decideGrants(requests, {
+        available: product.stock - product.reserved + freed.units,
+        maxPerCustomer: product.maxPerCustomer,
+        owned,
+      }).map((decision, i): GrantOutcome => {
+        if (decision.kind !== 'granted') return decision;
+        const { qty, customerId } = requests[i];
+        return { kind: 'granted', hold: { id: newId(), productId, qty, expiresAt, customerId } };
       });
+      const granted = decided.flatMap((o) => (o.kind === 'granted' ? [o.hold] : []));
       await this.holds.insertMany(manager, granted);
       await this.products.addReserved(
         manager,
@@ -151,13 +189,20 @@ export class HoldsService implements BeforeApplicationShutdown {
     for (const [i, outcome] of outcomes.entries()) {
       if (outcome.kind === 'granted') {
         const { id, qty } = outcome.hold;
-        this.events.emit('hold_created', { hold_id: id, product_id: productId, qty });
+        this.events.emit('hold_created', { hold_id: id, product_id: productId, qty, customer_id: outcome.hold.customerId });
       } else if (outcome.kind === 'insufficient') {
         this.events.emit('stock_contention', {
           reason: 'insufficient_stock',
           product_id: productId,
           requested: requests[i].qty,
           available: outcome.available,
+        });
+      } else if (outcome.kind === 'limit-reached') {
+        this.events.emit('stock_contention', {
+          reason: 'customer_limit_reached',
+          product_id: productId,
+          requested: requests[i].qty,
+          remaining: outcome.remaining,
         });
       }
     }
@@ -174,9 +219,10 @@ export class HoldsService implements BeforeApplicationShutdown {
     }
   }
 
-  async get(id: string): Promise<HoldResponse> {
+  /** `customerId` (null: anonymous mode) sees only their own holds; another's is unknown. */
+  async get(id: string, customerId: string | null): Promise<HoldResponse> {
     const hold = await this.holds.findById(id);
-    if (!hold) throw new HoldNotFoundError(id);
+    if (!hold || !ownedBy(hold, customerId)) throw new HoldNotFoundError(id);
     return toHoldResponse(hold, this.clock.now());
   }
 
@@ -184,11 +230,11 @@ export class HoldsService implements BeforeApplicationShutdown {
    * Gives a hold's units back at once. Releasing twice is harmless; a converted hold belongs to
    * its order and cannot be released.
    */
-  async release(id: string): Promise<HoldResponse> {
+  async release(id: string, customerId: string | null): Promise<HoldResponse> {
     const now = this.clock.now();
     const { hold, releasedNow } = await this.tx.run(async (manager) => {
       const found = await this.holds.findById(id, manager);
-      if (!found) throw new HoldNotFoundError(id);
+      if (!found || !ownedBy(found, customerId)) throw new HoldNotFoundError(id);
       await this.products.lockForUpdate(manager, found.productId);
       const locked = (await this.holds.lockById(manager, id)) as Hold;
       if (locked.status === 'converted') throw new HoldConvertedError(id);
@@ -204,3 +250,4 @@ export class HoldsService implements BeforeApplicationShutdown {
     return toHoldResponse(hold, now);
   }
 }
+

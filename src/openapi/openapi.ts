@@ -14,6 +14,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       'Holds, orders and payment webhooks for flash sales. Every error is application/problem+json (RFC 9457).',
     )
     .setVersion('1')
+    // Customer routes: a JWT whose `sub` is the customer; admin routes: ADMIN_API_KEY or a JWT with roles ["admin"].
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
   return SwaggerModule.createDocument(app, config);
 }

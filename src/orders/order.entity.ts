@@ -24,6 +24,10 @@ export class Order {
   @Column({ type: 'varchar', length: 16 })
   status: OrderStatus;
 
+  /** The customer (the token's `sub`) whose it is; NULL when it was made anonymously. */
+  @Column({ name: 'customer_id', type: 'varchar', length: 255, nullable: true })
+  customerId: string | null;
+
   @CreateDateColumn({ name: 'created_at', precision: 3 })
   createdAt: Date;
 

@@ -22,6 +22,9 @@ export class OrderResponse {
 
   @ApiProperty({ format: 'date-time', example: '2026-11-25T06:15:40.000Z' })
   created_at: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The customer (token `sub`); null when anonymous', example: 'cus_42' })
+  customer_id: string | null;
 }
 
 export function toOrderResponse(order: Order): OrderResponse {
@@ -33,5 +36,6 @@ export function toOrderResponse(order: Order): OrderResponse {
     amount: order.amount,
     status: order.status,
     created_at: order.createdAt.toISOString(),
+    customer_id: order.customerId ?? null,
   };
 }

@@ -1,5 +1,7 @@
-import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CustomerAuthGuard } from '../auth/customer-auth.guard';
+import { CustomerId } from '../auth/principal';
 import { FastifyReply } from 'fastify';
 import { ApiProblems } from '../openapi/problem.schema';
 import { IdempotencyClaim } from '../idempotency/idempotency-claim';
@@ -9,6 +11,9 @@ import { OrderResponse } from './order.response';
 import { OrdersService } from './orders.service';
 
 @ApiTags('orders')
+@ApiBearerAuth()
+@ApiProblems({ 401: true })
+@UseGuards(CustomerAuthGuard)
 @Controller('orders')
 export class OrdersController {
   constructor(private readonly orders: OrdersService) {}
@@ -30,10 +35,11 @@ export class OrdersController {
   @Idempotent('orders')
   async convert(
     @Body() body: CreateOrderDto,
+    @CustomerId() customerId: string | null,
     @IdempotencyKeyClaim() claim: IdempotencyClaim | null,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OrderResponse> {
-    const { order, created } = await this.orders.convertToOrder(body.hold_id, claim?.record);
+    const { order, created } = await this.orders.convertToOrder(body.hold_id, customerId, claim?.record);
     reply.status(created ? 201 : 200);
     return order;
   }
@@ -41,7 +47,7 @@ export class OrdersController {
   @Get(':id')
   @ApiOkResponse({ type: OrderResponse })
   @ApiProblems({ 404: 'Unknown order' })
-  get(@Param('id') id: string): Promise<OrderResponse> {
-    return this.orders.get(id);
+  get(@Param('id') id: string, @CustomerId() customerId: string | null): Promise<OrderResponse> {
+    return this.orders.get(id, customerId);
   }
 }

@@ -29,9 +29,19 @@ export class OrdersRepository {
   async insert(manager: EntityManager, order: Omit<Order, 'createdAt' | 'updatedAt'> & { createdAt: Date }): Promise<void> {
     await execute(
       manager,
-      `INSERT INTO orders (id, hold_id, product_id, qty, amount, status, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [order.id, order.holdId, order.productId, order.qty, order.amount, order.status, order.createdAt, order.createdAt],
+      `INSERT INTO orders (id, hold_id, product_id, qty, amount, status, created_at, updated_at, customer_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        order.id,
+        order.holdId,
+        order.productId,
+        order.qty,
+        order.amount,
+        order.status,
+        order.createdAt,
+        order.createdAt,
+        order.customerId,
+      ],
     );
   }
 

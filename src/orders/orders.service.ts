@@ -15,6 +15,7 @@ import { TransactionRunner } from '../database/transaction-runner';
 import { AnswerRecorder, UseCaseAnswer } from '../idempotency/idempotency-claim';
 import { Hold } from '../holds/hold.entity';
 import { HoldsRepository } from '../holds/holds.repository';
+import { ownedBy } from '../auth/principal';
 import { ProductCache } from '../products/product-cache';
 import { ProductsRepository } from '../products/products.repository';
 import { Order } from './order.entity';
@@ -50,19 +51,20 @@ export class OrdersService {
    * `onAnswered` runs inside that transaction with the answer (201, 200 or the refusal), for
    * what must commit with it (an Idempotency-Key's record).
    */
-  async convertToOrder(holdId: string, onAnswered?: AnswerRecorder): Promise<ConvertResult> {
+  async convertToOrder(holdId: string, customerId: string | null, onAnswered?: AnswerRecorder): Promise<ConvertResult> {
     const now = this.clock.now();
     const outcome = await this.tx.run(async (manager): Promise<Conversion> => {
-      const decided = await this.decide(manager, holdId, now);
+      const decided = await this.decide(manager, holdId, customerId, now);
       if (onAnswered) await onAnswered(manager, answerOf(decided));
       return decided;
     });
     return this.publish(outcome);
   }
 
-  private async decide(manager: EntityManager, holdId: string, now: Date): Promise<Conversion> {
+  private async decide(manager: EntityManager, holdId: string, customerId: string | null, now: Date): Promise<Conversion> {
     const found = await this.holds.findById(holdId, manager);
-    if (!found) return { kind: 'refused', error: new HoldNotFoundError(holdId) };
+    // Another customer's hold is answered exactly as an unknown one.
+    if (!found || !ownedBy(found, customerId)) return { kind: 'refused', error: new HoldNotFoundError(holdId) };
     if (found.status === 'converted') return this.existingOrder(manager, holdId);
 
     const product = await this.products.lockForUpdate(manager, found.productId);
@@ -89,6 +91,7 @@ export class OrdersService {
       qty: hold.qty,
       amount: multiplyMoney(product!.price, hold.qty),
       status: 'pending',
+      customerId: hold.customerId,
       createdAt: now,
       updatedAt: now,
     };
@@ -123,9 +126,10 @@ export class OrdersService {
     }
   }
 
-  async get(id: string): Promise<OrderResponse> {
+  /** `customerId` (null: anonymous mode or an operator) sees only their own orders. */
+  async get(id: string, customerId: string | null): Promise<OrderResponse> {
     const order = await this.orders.findById(id);
-    if (!order) throw new OrderNotFoundError(id);
+    if (!order || !ownedBy(order, customerId)) throw new OrderNotFoundError(id);
     return toOrderResponse(order);
   }
 

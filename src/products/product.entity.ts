@@ -21,6 +21,17 @@ export class Product {
   @Column({ unsigned: true, default: 0 })
   reserved: number;
 
+  /** The sale window; either side may be open (NULL). Holds outside it are refused. */
+  @Column({ name: 'sale_starts_at', type: 'datetime', precision: 3, nullable: true })
+  saleStartsAt: Date | null;
+
+  @Column({ name: 'sale_ends_at', type: 'datetime', precision: 3, nullable: true })
+  saleEndsAt: Date | null;
+
+  /** Most units one customer may have in active holds plus pending or paid orders; NULL: no limit. */
+  @Column({ name: 'max_per_customer', type: 'int', unsigned: true, nullable: true })
+  maxPerCustomer: number | null;
+
   @CreateDateColumn({ name: 'created_at', precision: 3 })
   createdAt: Date;
 

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { toDecimalString } from '../database/decimal-column';
 import { forUpdateClause } from '../database/engine';
-import { queryRows } from '../database/sql';
+import { execute, queryRows, toDate } from '../database/sql';
 import { Product } from './product.entity';
 
 export interface StockRow {
@@ -11,6 +11,18 @@ export interface StockRow {
   price: string;
   stock: number;
   reserved: number;
+  saleStartsAt: Date | null;
+  saleEndsAt: Date | null;
+  maxPerCustomer: number | null;
+}
+
+/** What an operator sets on a product (PATCH: every field, merged with the current ones). */
+export interface ProductSettings {
+  name: string;
+  price: string;
+  saleStartsAt: Date | null;
+  saleEndsAt: Date | null;
+  maxPerCustomer: number | null;
 }
 
 /** Largest INT UNSIGNED: an id past it names no product (and is never sent to the database). */
@@ -21,9 +33,30 @@ export const MAX_PRODUCT_ID = 4_294_967_295;
 export class ProductsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async findById(id: number): Promise<Product | null> {
+  async findById(id: number, manager: EntityManager = this.dataSource.manager): Promise<Product | null> {
     if (id > MAX_PRODUCT_ID) return null;
-    return this.dataSource.getRepository(Product).findOneBy({ id });
+    return manager.getRepository(Product).findOneBy({ id });
+  }
+
+  /** A new product; returns its id. */
+  async insert(manager: EntityManager, settings: ProductSettings, stock: number): Promise<number> {
+    const { insertId } = await execute(
+      manager,
+      `INSERT INTO products (name, price, stock, sale_starts_at, sale_ends_at, max_per_customer)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+      [settings.name, settings.price, stock, settings.saleStartsAt, settings.saleEndsAt, settings.maxPerCustomer],
+    );
+    return insertId;
+  }
+
+  /** Rewrites what an operator may change; the units are not among them (they go through stock). */
+  async updateSettings(manager: EntityManager, id: number, settings: ProductSettings): Promise<void> {
+    await execute(
+      manager,
+      `UPDATE products SET name = ?, price = ?, sale_starts_at = ?, sale_ends_at = ?, max_per_customer = ?
+        WHERE id = ?`,
+      [settings.name, settings.price, settings.saleStartsAt, settings.saleEndsAt, settings.maxPerCustomer, id],
+    );
   }
 
   list(limit: number, afterId: number): Promise<Product[]> {
@@ -53,12 +86,22 @@ export class ProductsRepository {
   // Raw SQL: this runs once per hold batch and once per order, payment and release, so the
   // query builder's per-call work (alias maps, hydration) is not worth paying here.
   private async lockRow(manager: EntityManager, id: number, lock: { skipLocked?: boolean }): Promise<StockRow | null> {
-    const [row] = await queryRows<StockRow>(
+    const [row] = await queryRows<Record<string, unknown>>(
       manager,
-      `SELECT id, price, stock, reserved FROM products WHERE id = ?${forUpdateClause(manager, lock)}`,
+      `SELECT id, price, stock, reserved, sale_starts_at, sale_ends_at, max_per_customer
+         FROM products WHERE id = ?${forUpdateClause(manager, lock)}`,
       [id],
     );
-    return row ? { ...row, price: toDecimalString(row.price, 2) } : null;
+    if (!row) return null;
+    return {
+      id: Number(row.id),
+      price: toDecimalString(row.price as string, 2) as string,
+      stock: Number(row.stock),
+      reserved: Number(row.reserved),
+      saleStartsAt: toDate(row.sale_starts_at),
+      saleEndsAt: toDate(row.sale_ends_at),
+      maxPerCustomer: row.max_per_customer === null ? null : Number(row.max_per_customer),
+    };
   }
 
   /** `delta` units more (or fewer) held. The CHECK (reserved <= stock) guards the result. */
