@@ -24,6 +24,7 @@ describe('orders (e2e)', () => {
       amount: '59.97',
       status: 'pending',
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      customer_id: null,
     });
     await request(t.url).get(`/api/products/${product.id}`).expect(200).expect(({ body }) => {
       expect(body).toMatchObject({ stock: 7, available: 7 });

@@ -109,7 +109,7 @@ describe('loadConfig: payment safety settings', () => {
 
   it('refuses to run in production without a webhook secret, and says why', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/WEBHOOK_SECRET must be set when NODE_ENV=production/);
-    expect(loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET: secret }).nodeEnv).toBe('production');
+    expect(loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET: secret, AUTH_DISABLED: 'true' }).nodeEnv).toBe('production');
     expect(loadConfig({ NODE_ENV: 'development' }).webhookSecret).toBeNull();
   });
 
