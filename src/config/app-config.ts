@@ -139,6 +139,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (adminApiKey !== null && adminApiKey.length < MIN_ADMIN_KEY_LENGTH) {
     throw new ConfigError('ADMIN_API_KEY', `must be at least ${MIN_ADMIN_KEY_LENGTH} characters long`);
   }
+  if (adminApiKey !== null && !/^[\x21-\x7e]+$/.test(adminApiKey)) {
+    throw new ConfigError('ADMIN_API_KEY', 'must be visible ASCII characters without spaces (it travels as a bearer token)');
+  }
 
   return {
     nodeEnv,

@@ -1,6 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { decimalString } from '../database/decimal-column';
 
+/** Every status the contract names (the orders list filters by them). */
+export const ORDER_STATUSES = ['pending', 'paid', 'failed', 'expired', 'cancelled', 'refund_due'] as const;
 export type OrderStatus = 'pending' | 'paid' | 'failed';
 
 @Entity('orders')

@@ -9,6 +9,6 @@ import { OrdersService } from './orders.service';
   imports: [ProductsModule, HoldsModule],
   controllers: [OrdersController],
   providers: [OrdersService, OrdersRepository],
-  exports: [OrdersRepository],
+  exports: [OrdersRepository, OrdersService],
 })
 export class OrdersModule {}

@@ -3,8 +3,16 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { isWellFormedId } from '../common/ids';
 import { forUpdate } from '../database/engine';
-import { execute } from '../database/sql';
+import { toDecimalString } from '../database/decimal-column';
+import { execute, queryRows, toDate } from '../database/sql';
 import { Order, OrderStatus } from './order.entity';
+
+export interface OrderFilter {
+  status?: string;
+  productId?: number;
+  limit: number;
+  afterId?: string;
+}
 
 /** Every query on `orders`. */
 @Injectable()
@@ -43,6 +51,37 @@ export class OrdersRepository {
         order.customerId,
       ],
     );
+  }
+
+  /** The operators' list: oldest first by id (UUIDv7, so creation order), keyset-paged by `afterId`. */
+  async list(filter: OrderFilter): Promise<Order[]> {
+    const conditions = ['id > ?'];
+    const params: unknown[] = [filter.afterId ?? ''];
+    if (filter.status !== undefined) {
+      conditions.push('status = ?');
+      params.push(filter.status);
+    }
+    if (filter.productId !== undefined) {
+      conditions.push('product_id = ?');
+      params.push(filter.productId);
+    }
+    const rows = await queryRows<Record<string, unknown>>(
+      this.dataSource,
+      `SELECT id, hold_id, product_id, qty, amount, status, customer_id, created_at, updated_at FROM orders
+        WHERE ${conditions.join(' AND ')} ORDER BY id LIMIT ?`,
+      [...params, filter.limit],
+    );
+    return rows.map((row) => ({
+      id: String(row.id),
+      holdId: String(row.hold_id),
+      productId: Number(row.product_id),
+      qty: Number(row.qty),
+      amount: toDecimalString(row.amount as string, 2) as string,
+      status: row.status as OrderStatus,
+      customerId: row.customer_id === null ? null : String(row.customer_id),
+      createdAt: toDate(row.created_at)!,
+      updatedAt: toDate(row.updated_at)!,
+    }));
   }
 
   /** Moves a pending order to its final status; a final order is never changed again. */

@@ -20,7 +20,7 @@ import { ProductCache } from '../products/product-cache';
 import { ProductsRepository } from '../products/products.repository';
 import { Order } from './order.entity';
 import { OrderResponse, toOrderResponse } from './order.response';
-import { OrdersRepository } from './orders.repository';
+import { OrderFilter, OrdersRepository } from './orders.repository';
 
 export interface ConvertResult {
   order: OrderResponse;
@@ -131,6 +131,11 @@ export class OrdersService {
     const order = await this.orders.findById(id);
     if (!order || !ownedBy(order, customerId)) throw new OrderNotFoundError(id);
     return toOrderResponse(order);
+  }
+
+  /** Every customer's orders, for the operators. */
+  async list(filter: OrderFilter): Promise<{ data: OrderResponse[] }> {
+    return { data: (await this.orders.list(filter)).map(toOrderResponse) };
   }
 
   private async existingOrder(manager: EntityManager, holdId: string): Promise<Conversion> {

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { OrdersModule } from '../orders/orders.module';
+import { ProductsModule } from '../products/products.module';
+import { AdminAuthGuard } from './admin-auth.guard';
+import { AdminOrdersController } from './admin-orders.controller';
+import { AdminProductsController } from './admin-products.controller';
+
+/** The operators' API under /api/admin: thin controllers over the features' own services. */
+@Module({
+  imports: [ProductsModule, OrdersModule],
+  controllers: [AdminProductsController, AdminOrdersController],
+  providers: [AdminAuthGuard],
+})
+export class AdminModule {}
