@@ -15,9 +15,16 @@ interface ProductState {
  *  1. initial stock = stock + Σ qty of orders that are pending or paid;
  *  2. reserved = Σ qty of active holds, and available = stock − reserved ≥ 0;
  *  3. every order comes from a converted hold, one order per hold;
- *  4. every idempotency key was consumed at most once.
+ *  4. every idempotency key was consumed at most once;
+ *  5. no customer has more than max_per_customer units of a product in active unexpired holds plus
+ *     pending and paid orders.
  */
-export async function expectInvariants(dataSource: DataSource, initialStock: Map<number, number>): Promise<void> {
+export async function expectInvariants(
+  dataSource: DataSource,
+  initialStock: Map<number, number>,
+  /** The service's clock when a test moved it (which holds are unexpired). */
+  now?: Date,
+): Promise<void> {
   const rows = await queryRows<ProductState>(
     dataSource,
     `SELECT p.id, p.stock, p.reserved,
@@ -42,6 +49,22 @@ export async function expectInvariants(dataSource: DataSource, initialStock: Map
     expect({ id: state.id, reserved: state.reserved }).toEqual({ id: state.id, reserved: state.activeHeld });
     expect(state.stock - state.reserved).toBeGreaterThanOrEqual(0);
   }
+
+  const overLimit = await queryRows<{ product_id: number; customer_id: string; units: number; max_per_customer: number }>(
+    dataSource,
+    `SELECT owned.product_id, owned.customer_id, SUM(owned.qty) AS units, p.max_per_customer
+       FROM (SELECT product_id, customer_id, qty FROM holds
+              WHERE status = 'active' AND expires_at > ? AND customer_id IS NOT NULL
+             UNION ALL
+             SELECT product_id, customer_id, qty FROM orders
+              WHERE status IN ('pending', 'paid') AND customer_id IS NOT NULL) owned
+       JOIN products p ON p.id = owned.product_id
+      WHERE p.max_per_customer IS NOT NULL AND owned.product_id IN (?)
+      GROUP BY owned.product_id, owned.customer_id, p.max_per_customer
+     HAVING SUM(owned.qty) > p.max_per_customer`,
+    [now ?? new Date(), [...initialStock.keys()]],
+  );
+  expect(overLimit).toEqual([]);
 
   const [orphans] = await dataSource.query(
     `SELECT COUNT(*) AS n FROM orders o JOIN holds h ON h.id = o.hold_id
