@@ -18,6 +18,7 @@ import { PaymentsModule } from './payments/payments.module';
 import { cacheModuleOptions } from './products/cache-stores';
 import { ProductsModule } from './products/products.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { SweepsModule } from './stock/sweeps.module';
 
 export interface AppOverrides {
   /** Replaces the system clock (tests move time instead of sleeping). */
@@ -42,6 +43,7 @@ export class AppModule {
         HoldsModule,
         OrdersModule,
         PaymentsModule,
+        SweepsModule,
         HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

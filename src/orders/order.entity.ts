@@ -1,7 +1,9 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { decimalString } from '../database/decimal-column';
 
-export type OrderStatus = 'pending' | 'paid' | 'failed';
+export type OrderStatus = 'pending' | 'paid' | 'failed' | 'expired' | 'cancelled' | 'refund_due';
+
+export const ORDER_STATUSES: readonly OrderStatus[] = ['pending', 'paid', 'failed', 'expired', 'cancelled', 'refund_due'];
 
 @Entity('orders')
 export class Order {
@@ -23,6 +25,10 @@ export class Order {
 
   @Column({ type: 'varchar', length: 16 })
   status: OrderStatus;
+
+  /** created_at + ORDER_PAYMENT_TIMEOUT_SECONDS: a pending order not paid by then expires. */
+  @Column({ name: 'pay_by', type: 'datetime', precision: 3 })
+  payBy: Date;
 
   @CreateDateColumn({ name: 'created_at', precision: 3 })
   createdAt: Date;
