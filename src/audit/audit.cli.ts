@@ -1,5 +1,6 @@
-// `npm run audit [-- --fix]`: checks the contract's invariants on the configured database
-// (DATABASE_URL), prints every drift, and exits 1 if there is any (2 if it could not check).
+// `npm run audit [-- --fix]`: checks the contract's invariants (stock ledger included) on the
+// configured database (DATABASE_URL), prints every drift, and exits 1 if there is any (2 if it
+// could not check).
 // `--fix` first repairs `reserved` from the active holds, under each product's lock.
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
@@ -21,7 +22,9 @@ async function main(): Promise<number> {
         );
       }
     }
-    const drifts = await auditStock(dataSource);
+    // Invariant 6: no pending order is older than its pay_by plus one sweep interval.
+    const overdueBefore = new Date(Date.now() - config.holdSweepIntervalSeconds * 1000);
+    const drifts = await auditStock(dataSource, { overdueBefore });
     for (const { check, detail } of drifts) {
       const fields = Object.entries(detail).map(([k, v]) => `${k}=${v}`);
       console.log(`drift ${check} ${fields.join(' ')}`);

@@ -12,7 +12,11 @@ export type DomainEventName =
   | 'webhook_retry_required'
   | 'webhook_out_of_order'
   | 'payment_success'
-  | 'payment_failed';
+  | 'payment_failed'
+  | 'order_expired'
+  | 'order_cancelled'
+  | 'payment_refund_due'
+  | 'stock_adjusted';
 
 export type DomainEventListener = (event: DomainEventName, fields: Record<string, unknown>) => void;
 

@@ -4,17 +4,20 @@ import { Hold } from '../holds/hold.entity';
 import { Order } from '../orders/order.entity';
 import { WebhookLog } from '../payments/webhook-log.entity';
 import { Product } from '../products/product.entity';
+import { StockMovement } from '../stock/stock-movement.entity';
 import { CreateSchema1764050000000 } from './migrations/1764050000000-create-schema';
 import { CreateIdempotencyKeys1764060000000 } from './migrations/1764060000000-create-idempotency-keys';
+import { OrderLifecycleAndStockLedger1764070000000 } from './migrations/1764070000000-order-lifecycle-and-stock-ledger';
 import { CustomersLimitsWindows1764080000000 } from './migrations/1764080000000-customers-limits-windows';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 import { setUpSqliteConnection, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-connection';
 
-export const ENTITIES = [Product, Hold, Order, WebhookLog];
+export const ENTITIES = [Product, Hold, Order, WebhookLog, StockMovement];
 /** MySQL migrations; each has a SQLite twin of the same name in migrations/sqlite/. */
 export const MIGRATIONS = [
   CreateSchema1764050000000,
   CreateIdempotencyKeys1764060000000,
+  OrderLifecycleAndStockLedger1764070000000,
   CustomersLimitsWindows1764080000000,
 ];
 

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
-import { DomainEvents } from '../common/domain-events';
+import { ownedBy } from '../auth/principal';
 import {
   CustomerLimitReachedError,
   DomainError,
@@ -18,11 +18,9 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Metrics } from '../metrics/metrics.service';
 import { AnswerRecorder } from '../idempotency/idempotency-claim';
-import { TransactionRunner } from '../database/transaction-runner';
-import { ProductCache } from '../products/product-cache';
 import { saleWindowState } from '../products/product.response';
 import { ProductsRepository } from '../products/products.repository';
-import { ownedBy } from '../auth/principal';
+import { StockLedger } from '../stock/stock-ledger.service';
 import { decideGrants } from './grant-decision';
 import { HoldBatcher } from './hold-batcher';
 import { Hold } from './hold.entity';
@@ -58,12 +56,10 @@ export class HoldsService implements BeforeApplicationShutdown {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly tx: TransactionRunner,
+    private readonly stock: StockLedger,
     private readonly holds: HoldsRepository,
     private readonly products: ProductsRepository,
-    private readonly cache: ProductCache,
     private readonly clock: Clock,
-    private readonly events: DomainEvents,
     private readonly metrics: Metrics,
   ) {
     this.batcher = config.holdBatching
@@ -132,37 +128,36 @@ export class HoldsService implements BeforeApplicationShutdown {
 
   /**
    * Decides a batch of hold requests for one product in one transaction: lock the product row,
-   * expire its overdue holds (so they never block anyone), refuse everything outside the sale
-   * window, count what each customer of the batch already has when the product has a limit,
-   * grant in arrival order while units and allowances remain, insert the granted holds in one
-   * statement and move `reserved` once. Nothing is answered before the commit.
+   * refuse everything outside the sale window, expire its overdue holds (so they never block
+   * anyone), count what each customer of the batch already has when the product has a limit,
+   * grant in arrival order while units and allowances remain (grant-decision.ts), insert the
+   * granted holds in one statement and move `reserved` once. Nothing is answered before the commit.
    */
   async grant(productId: number, requests: HoldRequest[]): Promise<GrantOutcome[]> {
     this.metrics.observeHoldBatch(requests.length);
-
-    const { outcomes, expired } = await this.tx.run(async (manager) => {
+    return this.stock.transaction(async (manager) => {
       const product = await this.products.lockForUpdate(manager, productId);
-      // Read under the lock: the window and expiry are decided as of the moment the batch is.
-      const now = this.clock.now();
       const decideAll = async (outcome: GrantOutcome) => {
         const same = requests.map(() => outcome);
         await this.recordDecisions(manager, requests, same);
-        return { outcomes: same, expired: 0 };
+        return same;
       };
       if (!product) return decideAll({ kind: 'unknown-product' });
+      // Read after the lock: a batch that waited for it decides (window, expiry) by the time it got it.
+      const now = this.clock.now();
       switch (saleWindowState(product.saleStartsAt, product.saleEndsAt, now)) {
         case 'not-started':
           return decideAll({ kind: 'not-started', startsAt: product.saleStartsAt!, now });
         case 'ended':
           return decideAll({ kind: 'ended', endsAt: product.saleEndsAt! });
       }
+      const expiresAt = new Date(now.getTime() + this.config.holdTtlSeconds * 1000);
       const freed = await this.holds.expireOverdue(manager, productId, now);
       const customers = [...new Set(requests.flatMap((r) => (r.customerId === null ? [] : [r.customerId])))];
       const owned =
         product.maxPerCustomer !== null && customers.length > 0
           ? await this.holds.unitsPerCustomer(manager, productId, customers)
           : new Map<string, number>();
-      const expiresAt = new Date(now.getTime() + this.config.holdTtlSeconds * 1000);
       const decided = decideGrants(requests, {
         available: product.stock - product.reserved + freed.units,
         maxPerCustomer: product.maxPerCustomer,
@@ -174,39 +169,54 @@ export class HoldsService implements BeforeApplicationShutdown {
       });
       const granted = decided.flatMap((o) => (o.kind === 'granted' ? [o.hold] : []));
       await this.holds.insertMany(manager, granted);
-      await this.products.addReserved(
-        manager,
-        productId,
-        granted.reduce((sum, h) => sum + h.qty, 0) - freed.units,
-      );
+      await this.stock.hold(manager, productId, granted.reduce((sum, h) => sum + h.qty, 0) - freed.units);
+      if (freed.count > 0) this.reportExpired(manager, productId, freed.count);
+      for (const [i, outcome] of decided.entries()) this.reportDecision(manager, productId, requests[i], outcome);
       await this.recordDecisions(manager, requests, decided);
-      return { outcomes: decided, expired: freed.count };
+      return decided;
     });
+  }
 
-    const grantedAny = outcomes.some((o) => o.kind === 'granted');
-    if (grantedAny || expired > 0) await this.cache.invalidate(productId);
-    if (expired > 0) this.events.emit('holds_expired', { count: expired, products: [productId] });
-    for (const [i, outcome] of outcomes.entries()) {
-      if (outcome.kind === 'granted') {
-        const { id, qty } = outcome.hold;
-        this.events.emit('hold_created', { hold_id: id, product_id: productId, qty, customer_id: outcome.hold.customerId });
-      } else if (outcome.kind === 'insufficient') {
-        this.events.emit('stock_contention', {
-          reason: 'insufficient_stock',
-          product_id: productId,
-          requested: requests[i].qty,
-          available: outcome.available,
-        });
-      } else if (outcome.kind === 'limit-reached') {
-        this.events.emit('stock_contention', {
-          reason: 'customer_limit_reached',
-          product_id: productId,
-          requested: requests[i].qty,
-          remaining: outcome.remaining,
-        });
-      }
+  /**
+   * Expires the product's overdue holds and frees their units; the caller holds the product's
+   * lock and a StockLedger transaction. The hold sweep and late payments use it.
+   */
+  async expireOverdueLocked(manager: EntityManager, productId: number, now: Date): Promise<number> {
+    const freed = await this.holds.expireOverdue(manager, productId, now);
+    if (freed.count === 0) return 0;
+    await this.stock.release(manager, productId, freed.units);
+    this.reportExpired(manager, productId, freed.count);
+    return freed.count;
+  }
+
+  private reportExpired(manager: EntityManager, productId: number, count: number): void {
+    this.stock.emitAfterCommit(manager, 'holds_expired', { count, products: [productId] });
+  }
+
+  private reportDecision(manager: EntityManager, productId: number, request: HoldRequest, outcome: GrantOutcome): void {
+    if (outcome.kind === 'granted') {
+      const { id, qty } = outcome.hold;
+      this.stock.emitAfterCommit(manager, 'hold_created', {
+        hold_id: id,
+        product_id: productId,
+        qty,
+        customer_id: outcome.hold.customerId,
+      });
+    } else if (outcome.kind === 'insufficient') {
+      this.stock.emitAfterCommit(manager, 'stock_contention', {
+        reason: 'insufficient_stock',
+        product_id: productId,
+        requested: request.qty,
+        available: outcome.available,
+      });
+    } else if (outcome.kind === 'limit-reached') {
+      this.stock.emitAfterCommit(manager, 'stock_contention', {
+        reason: 'customer_limit_reached',
+        product_id: productId,
+        requested: request.qty,
+        remaining: outcome.remaining,
+      });
     }
-    return outcomes;
   }
 
   private async recordDecisions(
@@ -231,23 +241,18 @@ export class HoldsService implements BeforeApplicationShutdown {
    * its order and cannot be released.
    */
   async release(id: string, customerId: string | null): Promise<HoldResponse> {
-    const now = this.clock.now();
-    const { hold, releasedNow } = await this.tx.run(async (manager) => {
+    const hold = await this.stock.transaction(async (manager) => {
       const found = await this.holds.findById(id, manager);
       if (!found || !ownedBy(found, customerId)) throw new HoldNotFoundError(id);
       await this.products.lockForUpdate(manager, found.productId);
       const locked = (await this.holds.lockById(manager, id)) as Hold;
       if (locked.status === 'converted') throw new HoldConvertedError(id);
-      if (locked.status !== 'active') return { hold: locked, releasedNow: false };
+      if (locked.status !== 'active') return locked;
       await this.holds.setStatus(manager, id, 'released');
-      await this.products.addReserved(manager, locked.productId, -locked.qty);
-      return { hold: { ...locked, status: 'released' } as Hold, releasedNow: true };
+      await this.stock.release(manager, locked.productId, locked.qty);
+      this.stock.emitAfterCommit(manager, 'hold_released', { hold_id: id, product_id: locked.productId, qty: locked.qty });
+      return { ...locked, status: 'released' } as Hold;
     });
-    if (releasedNow) {
-      await this.cache.invalidate(hold.productId);
-      this.events.emit('hold_released', { hold_id: id, product_id: hold.productId, qty: hold.qty });
-    }
-    return toHoldResponse(hold, now);
+    return toHoldResponse(hold, this.clock.now());
   }
 }
-

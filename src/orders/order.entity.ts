@@ -1,9 +1,9 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { decimalString } from '../database/decimal-column';
 
-/** Every status the contract names (the orders list filters by them). */
-export const ORDER_STATUSES = ['pending', 'paid', 'failed', 'expired', 'cancelled', 'refund_due'] as const;
-export type OrderStatus = 'pending' | 'paid' | 'failed';
+export type OrderStatus = 'pending' | 'paid' | 'failed' | 'expired' | 'cancelled' | 'refund_due';
+
+export const ORDER_STATUSES: readonly OrderStatus[] = ['pending', 'paid', 'failed', 'expired', 'cancelled', 'refund_due'];
 
 @Entity('orders')
 export class Order {
@@ -25,6 +25,10 @@ export class Order {
 
   @Column({ type: 'varchar', length: 16 })
   status: OrderStatus;
+
+  /** created_at + ORDER_PAYMENT_TIMEOUT_SECONDS: a pending order not paid by then expires. */
+  @Column({ name: 'pay_by', type: 'datetime', precision: 3 })
+  payBy: Date;
 
   /** The customer (the token's `sub`) whose it is; NULL when it was made anonymously. */
   @Column({ name: 'customer_id', type: 'varchar', length: 255, nullable: true })

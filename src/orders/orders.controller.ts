@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CustomerAuthGuard } from '../auth/customer-auth.guard';
 import { CustomerId } from '../auth/principal';
@@ -42,6 +42,15 @@ export class OrdersController {
     const { order, created } = await this.orders.convertToOrder(body.hold_id, customerId, claim?.record);
     reply.status(created ? 201 : 200);
     return order;
+  }
+
+  /** 200 cancelled (or already cancelled, or expired: as it is); 409 paid, failed or refund_due. */
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOkResponse({ type: OrderResponse, description: 'The order, cancelled (or expired, as it was)' })
+  @ApiProblems({ 404: 'Unknown order', 409: 'The order is paid, failed or owed a refund', 429: true })
+  cancel(@Param('id') id: string, @CustomerId() customerId: string | null): Promise<OrderResponse> {
+    return this.orders.cancel(id, customerId);
   }
 
   @Get(':id')

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { isWellFormedId } from '../common/ids';
-import { forUpdate } from '../database/engine';
+import { forUpdate, forUpdateClause } from '../database/engine';
 import { toDecimalString } from '../database/decimal-column';
 import { execute, queryRows, toDate } from '../database/sql';
 import { Order, OrderStatus } from './order.entity';
@@ -34,11 +34,11 @@ export class OrdersRepository {
     return forUpdate(manager.getRepository(Order).createQueryBuilder('o').where('o.id = :id', { id })).getOne();
   }
 
-  async insert(manager: EntityManager, order: Omit<Order, 'createdAt' | 'updatedAt'> & { createdAt: Date }): Promise<void> {
+  async insert(manager: EntityManager, order: Omit<Order, 'updatedAt'>): Promise<void> {
     await execute(
       manager,
-      `INSERT INTO orders (id, hold_id, product_id, qty, amount, status, created_at, updated_at, customer_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO orders (id, hold_id, product_id, qty, amount, status, pay_by, created_at, updated_at, customer_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         order.id,
         order.holdId,
@@ -46,11 +46,47 @@ export class OrdersRepository {
         order.qty,
         order.amount,
         order.status,
+        order.payBy,
         order.createdAt,
         order.createdAt,
         order.customerId,
       ],
     );
+  }
+
+  /**
+   * Moves orders from `from` to `to`; returns how many moved. The status guard makes a
+   * transition that lost a race change nothing, whatever the caller believed.
+   */
+  async transition(manager: EntityManager, ids: string[], from: OrderStatus, to: OrderStatus): Promise<number> {
+    if (ids.length === 0) return 0;
+    const { affected } = await execute(manager, 'UPDATE orders SET status = ? WHERE id IN (?) AND status = ?', [
+      to,
+      ids,
+      from,
+    ]);
+    return affected;
+  }
+
+  /** The product's pending orders past their deadline, locked; call under the product lock. */
+  async lockOverdue(manager: EntityManager, productId: number, now: Date, limit: number): Promise<Array<{ id: string; qty: number }>> {
+    const rows = await queryRows<{ id: string; qty: number }>(
+      manager,
+      `SELECT id, qty FROM orders WHERE product_id = ? AND status = 'pending' AND pay_by <= ?
+        ORDER BY pay_by LIMIT ?${forUpdateClause(manager)}`,
+      [productId, now, limit],
+    );
+    return rows.map((r) => ({ id: r.id, qty: Number(r.qty) }));
+  }
+
+  /** Products with pending orders past their deadline: the order sweep's work list. */
+  async productsWithOverdueOrders(now: Date, limit: number): Promise<number[]> {
+    const rows = await queryRows<{ product_id: number }>(
+      this.dataSource,
+      `SELECT DISTINCT product_id FROM orders WHERE status = 'pending' AND pay_by <= ? LIMIT ?`,
+      [now, limit],
+    );
+    return rows.map((r) => Number(r.product_id));
   }
 
   /** The operators' list: oldest first by id (UUIDv7, so creation order), keyset-paged by `afterId`. */
@@ -67,7 +103,7 @@ export class OrdersRepository {
     }
     const rows = await queryRows<Record<string, unknown>>(
       this.dataSource,
-      `SELECT id, hold_id, product_id, qty, amount, status, customer_id, created_at, updated_at FROM orders
+      `SELECT id, hold_id, product_id, qty, amount, status, pay_by, customer_id, created_at, updated_at FROM orders
         WHERE ${conditions.join(' AND ')} ORDER BY id LIMIT ?`,
       [...params, filter.limit],
     );
@@ -78,18 +114,10 @@ export class OrdersRepository {
       qty: Number(row.qty),
       amount: toDecimalString(row.amount as string, 2) as string,
       status: row.status as OrderStatus,
+      payBy: toDate(row.pay_by)!,
       customerId: row.customer_id === null ? null : String(row.customer_id),
       createdAt: toDate(row.created_at)!,
       updatedAt: toDate(row.updated_at)!,
     }));
-  }
-
-  /** Moves a pending order to its final status; a final order is never changed again. */
-  async finalize(manager: EntityManager, id: string, status: Exclude<OrderStatus, 'pending'>): Promise<boolean> {
-    const { affected } = await execute(manager, "UPDATE orders SET status = ? WHERE id = ? AND status = 'pending'", [
-      status,
-      id,
-    ]);
-    return affected === 1;
   }
 }

@@ -13,9 +13,16 @@ export class Product {
   @Column({ type: 'decimal', precision: 12, scale: 2, transformer: decimalString(2) })
   price: string;
 
-  /** Physical units in the warehouse. Only an order takes units out; a failed order puts them back. */
+  /** Physical units in the warehouse. Changed only through the stock ledger (src/stock/). */
   @Column({ unsigned: true })
   stock: number;
+
+  /**
+   * The stock the product was created with (set by a trigger on insert): `stock − Σ` of its
+   * stock_movements deltas always equals it.
+   */
+  @Column({ name: 'initial_stock', type: 'int', unsigned: true, nullable: true })
+  initialStock: number | null;
 
   /** Units held by active holds; always the sum of their qty, moved in the same transaction. */
   @Column({ unsigned: true, default: 0 })

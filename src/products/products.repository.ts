@@ -28,7 +28,7 @@ export interface ProductSettings {
 /** Largest INT UNSIGNED: an id past it names no product (and is never sent to the database). */
 export const MAX_PRODUCT_ID = 4_294_967_295;
 
-/** Every query on `products`. The stock-changing ones take the transaction's manager. */
+/** Every query on `products` but the writes of `stock` and `reserved` (src/stock/ owns those). */
 @Injectable()
 export class ProductsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -102,24 +102,5 @@ export class ProductsRepository {
       saleEndsAt: toDate(row.sale_ends_at),
       maxPerCustomer: row.max_per_customer === null ? null : Number(row.max_per_customer),
     };
-  }
-
-  /** `delta` units more (or fewer) held. The CHECK (reserved <= stock) guards the result. */
-  async addReserved(manager: EntityManager, id: number, delta: number): Promise<void> {
-    if (delta === 0) return;
-    await manager.query('UPDATE products SET reserved = reserved + ? WHERE id = ?', [delta, id]);
-  }
-
-  /** An order takes its units out of stock, and they stop counting as held, in one statement. */
-  async takeHeldIntoOrder(manager: EntityManager, id: number, qty: number): Promise<void> {
-    await manager.query('UPDATE products SET stock = stock - ?, reserved = reserved - ? WHERE id = ?', [
-      qty,
-      qty,
-      id,
-    ]);
-  }
-
-  async returnToStock(manager: EntityManager, id: number, qty: number): Promise<void> {
-    await manager.query('UPDATE products SET stock = stock + ? WHERE id = ?', [qty, id]);
   }
 }

@@ -3,13 +3,12 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { PinoLogger } from 'nestjs-pino';
 import { Clock } from '../common/clock';
 import { PeriodicJob } from '../common/periodic-job';
-import { DomainEvents } from '../common/domain-events';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { TransactionRunner } from '../database/transaction-runner';
-import { ProductCache } from '../products/product-cache';
+import { HoldsRepository } from '../holds/holds.repository';
+import { HoldsService } from '../holds/holds.service';
 import { ProductsRepository } from '../products/products.repository';
-import { HoldsRepository } from './holds.repository';
+import { StockLedger } from './stock-ledger.service';
 
 /** Products looked at per sweep; the rest wait for the next tick. */
 const PRODUCTS_PER_SWEEP = 200;
@@ -35,12 +34,11 @@ export class HoldSweeper implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly scheduler: SchedulerRegistry,
-    private readonly tx: TransactionRunner,
+    private readonly stock: StockLedger,
     private readonly holds: HoldsRepository,
+    private readonly holdsService: HoldsService,
     private readonly products: ProductsRepository,
-    private readonly cache: ProductCache,
     private readonly clock: Clock,
-    private readonly events: DomainEvents,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(HoldSweeper.name);
@@ -60,15 +58,13 @@ export class HoldSweeper implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async sweep(): Promise<SweepResult> {
-    const now = this.clock.now();
-    const candidates = await this.holds.productsWithOverdueHolds(now, PRODUCTS_PER_SWEEP);
+    const candidates = await this.holds.productsWithOverdueHolds(this.clock.now(), PRODUCTS_PER_SWEEP);
     const result: SweepResult = { expired: 0, products: [], skipped: [] };
     for (const productId of candidates) {
-      const expired = await this.tx.run(async (manager) => {
+      const expired = await this.stock.transaction(async (manager) => {
         if (!(await this.products.tryLock(manager, productId))) return null;
-        const freed = await this.holds.expireOverdue(manager, productId, now);
-        await this.products.addReserved(manager, productId, -freed.units);
-        return freed.count;
+        // The clock is read once the lock is held: a sweep that waited decides by then.
+        return this.holdsService.expireOverdueLocked(manager, productId, this.clock.now());
       });
       if (expired === null) {
         result.skipped.push(productId);
@@ -76,10 +72,6 @@ export class HoldSweeper implements OnModuleInit, OnApplicationShutdown {
         result.expired += expired;
         result.products.push(productId);
       }
-    }
-    if (result.products.length > 0) {
-      await this.cache.invalidate(...result.products);
-      this.events.emit('holds_expired', { count: result.expired, products: result.products });
     }
     return result;
   }
