@@ -1,4 +1,4 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../openapi/problem.schema';
 import { OrderResponse } from '../orders/order.response';
@@ -31,5 +31,14 @@ export class AdminOrdersController {
       limit: query.limit ?? DEFAULT_ORDERS_PAGE,
       afterId: query.after_id,
     });
+  }
+
+  /** As the customer's cancel, for any customer's order. */
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOkResponse({ type: OrderResponse, description: 'The order, cancelled (or expired, as it was)' })
+  @ApiProblems({ 409: 'The order is paid, failed or owed a refund' })
+  cancel(@Param('id') id: string): Promise<OrderResponse> {
+    return this.orders.cancel(id, null);
   }
 }

@@ -1,10 +1,16 @@
-import { Body, Controller, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
+import { IdempotencyClaim } from '../idempotency/idempotency-claim';
+import { Idempotent, IdempotencyKeyClaim } from '../idempotency/idempotency.interceptor';
 import { ApiProblems } from '../openapi/problem.schema';
 import { ProductResponse } from '../products/product.response';
 import { ProductsService } from '../products/products.service';
 import { AdminAuthGuard } from './admin-auth.guard';
+import { AdjustStockDto } from './dto/adjust-stock.dto';
+import { ListMovementsQuery } from './dto/list-movements.query';
+import { MovementListResponse, MovementResponse } from './movement.response';
+import { StockAdjustmentsService } from './stock-adjustments.service';
 import { CreateProductDto, toNewProductSettings, toProductChanges, UpdateProductDto } from './dto/product-settings.dto';
 
 @ApiTags('admin')
@@ -13,7 +19,10 @@ import { CreateProductDto, toNewProductSettings, toProductChanges, UpdateProduct
 @UseGuards(AdminAuthGuard)
 @Controller('admin/products')
 export class AdminProductsController {
-  constructor(private readonly products: ProductsService) {}
+  constructor(
+    private readonly products: ProductsService,
+    private readonly stock: StockAdjustmentsService,
+  ) {}
 
   @Post()
   @ApiCreatedResponse({ type: ProductResponse })
@@ -28,5 +37,31 @@ export class AdminProductsController {
   @ApiProblems({ 400: 'Invalid body, or a sale window whose start is not before its end' })
   update(@Param('id', PositiveIntPipe) id: number, @Body() body: UpdateProductDto): Promise<ProductResponse> {
     return this.products.update(id, toProductChanges(body));
+  }
+
+  @Post(':id/stock')
+  @HttpCode(200)
+  @ApiParam({ name: 'id', schema: { type: 'integer', minimum: 1 } })
+  @ApiOkResponse({ type: ProductResponse, description: 'The product after the restock or write-off' })
+  @ApiProblems({
+    400: 'Invalid body: delta 0, a reason that does not match the sign of delta, a note over 500 characters',
+    409: 'The write-off would take stock below the units held (`stock-below-reserved`), or the same Idempotency-Key is still running',
+    422: 'The Idempotency-Key was used with another body',
+  })
+  @Idempotent('stock')
+  adjustStock(
+    @Param('id', PositiveIntPipe) id: number,
+    @Body() body: AdjustStockDto,
+    @IdempotencyKeyClaim() claim: IdempotencyClaim | null,
+  ): Promise<ProductResponse> {
+    return this.stock.adjust(id, body, claim?.record);
+  }
+
+  @Get(':id/movements')
+  @ApiParam({ name: 'id', schema: { type: 'integer', minimum: 1 } })
+  @ApiOkResponse({ type: MovementListResponse, description: 'The stock ledger of the product, newest first' })
+  @ApiProblems({ 400: true })
+  movements(@Param('id', PositiveIntPipe) id: number, @Query() query: ListMovementsQuery): Promise<{ data: MovementResponse[] }> {
+    return this.stock.movements(id, { limit: query.limit ?? 20, beforeId: query.before_id });
   }
 }
