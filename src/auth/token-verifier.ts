@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
 import { errors, jwtVerify, JWTVerifyGetKey } from 'jose';
 import { Clock } from '../common/clock';
 import { DomainError, UnauthorizedError } from '../common/errors';
@@ -26,7 +27,7 @@ const MAX_SUBJECT_LENGTH = 255;
 
 /** Checks customer bearer tokens (HS256 secret or JWKS), with the injected clock for `exp`. */
 @Injectable()
-export class TokenVerifier {
+export class TokenVerifier implements OnModuleInit {
   /** False when auth is not configured: customer routes are anonymous. */
   readonly enabled: boolean;
   private readonly key: Uint8Array | JWTVerifyGetKey | null;
@@ -35,7 +36,9 @@ export class TokenVerifier {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly logger: PinoLogger,
   ) {
+    logger.setContext(TokenVerifier.name);
     const keys = config.auth?.keys ?? null;
     this.enabled = keys !== null;
     if (keys?.kind === 'secret') {
@@ -47,6 +50,15 @@ export class TokenVerifier {
     } else {
       this.key = null;
       this.algorithms = [];
+    }
+  }
+
+  /** Once per process (this is a singleton; the guards are instantiated per module). */
+  onModuleInit(): void {
+    if (!this.enabled) {
+      this.logger.warn(
+        'AUTH_JWT_SECRET and AUTH_JWKS_URL are not set: customer routes are anonymous and max_per_customer cannot apply',
+      );
     }
   }
 
