@@ -86,7 +86,11 @@ export class OrderLifecycle {
       return { ...order, status: 'paid' };
     }
     await this.move(manager, order, 'refund_due');
-    this.stock.emitAfterCommit(manager, 'payment_refund_due', { ...this.fields(order), amount: order.amount });
+    this.stock.emitAfterCommit(manager, 'payment_refund_due', {
+      ...this.fields(order),
+      amount: order.amount,
+      previous_status: order.status,
+    });
     return { ...order, status: 'refund_due' };
   }
 

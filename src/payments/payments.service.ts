@@ -57,18 +57,17 @@ export class PaymentsService {
     };
     const outcome = await this.stock.transaction(async (manager): Promise<Applied> => {
       const applied = await this.apply(manager, delivery, entry);
-      const event: DomainEventName =
-        applied.result === 'processed'
-          ? applied.orderStatus === 'refund_due'
-            ? 'payment_refund_due'
-            : `payment_${delivery.status}`
-          : EVENTS[applied.result];
-      this.stock.emitAfterCommit(manager, event, {
-        order_id: delivery.order_id,
-        idempotency_key: delivery.idempotency_key,
-        status: delivery.status,
-        order_status: applied.orderStatus,
-      });
+      // A refund owed is reported by the order's lifecycle (payment_refund_due, with the amount).
+      if (applied.orderStatus !== 'refund_due' || applied.result !== 'processed') {
+        const event: DomainEventName =
+          applied.result === 'processed' ? `payment_${delivery.status}` : EVENTS[applied.result];
+        this.stock.emitAfterCommit(manager, event, {
+          order_id: delivery.order_id,
+          idempotency_key: delivery.idempotency_key,
+          status: delivery.status,
+          order_status: applied.orderStatus,
+        });
+      }
       return applied;
     });
     if (outcome.result === 'not_found') throw new OrderNotFoundError(delivery.order_id);
