@@ -71,6 +71,7 @@ describe('customer identity with an HS256 secret (e2e)', () => {
       () => request(t.url).delete(`/api/holds/${hold.body.id}`),
       () => request(t.url).post('/api/orders').send({ hold_id: hold.body.id }),
       () => request(t.url).get(`/api/orders/${hold.body.id}`),
+      () => request(t.url).post(`/api/orders/${hold.body.id}/cancel`),
     ];
     for (const [name, header] of Object.entries(wrong)) {
       for (const [index, route] of routes.entries()) {
@@ -115,6 +116,10 @@ describe('customer identity with an HS256 secret (e2e)', () => {
         request(t.url).post('/api/orders').set(mallory).send({ hold_id: unknown }),
       ],
       [request(t.url).get(`/api/orders/${order.body.id}`).set(mallory), request(t.url).get(`/api/orders/${unknown}`).set(mallory)],
+      [
+        request(t.url).post(`/api/orders/${order.body.id}/cancel`).set(mallory),
+        request(t.url).post(`/api/orders/${unknown}/cancel`).set(mallory),
+      ],
     ];
     for (const [theirs, none] of pairs) {
       const [a, b] = [await theirs, await none];
@@ -125,7 +130,7 @@ describe('customer identity with an HS256 secret (e2e)', () => {
     }
     // Nothing happened to alice's hold, and she still sees both.
     await request(t.url).get(`/api/holds/${hold.body.id}`).set(alice).expect(200).expect(({ body }) => expect(body.status).toBe('active'));
-    await request(t.url).get(`/api/orders/${order.body.id}`).set(alice).expect(200);
+    await request(t.url).get(`/api/orders/${order.body.id}`).set(alice).expect(200).expect(({ body }) => expect(body.status).toBe('pending'));
     const [{ n }] = await t.dataSource.query('SELECT COUNT(*) AS n FROM orders WHERE hold_id = ?', [hold.body.id]);
     expect(Number(n)).toBe(0);
   });
@@ -261,5 +266,34 @@ describe('customer identity from a JWKS (e2e)', () => {
     // The rotated-out key no longer opens anything; the current one still does.
     expectUnauthorized(await hold(await sign(first, 'cus_jwks'), product.id));
     expect((await hold(await sign(second, 'cus_jwks'), product.id)).status).toBe(201);
+  });
+});
+
+describe('customer identity when the JWKS cannot be fetched (e2e)', () => {
+  let t: TestApp;
+  const keyServer = new KeyServer();
+
+  beforeAll(async () => {
+    await keyServer.start();
+    const url = keyServer.url;
+    await keyServer.stop(); // nothing listens there any more
+    t = await startTestApp({ AUTH_JWKS_URL: url });
+  });
+  afterAll(() => t.close());
+
+  it('answers 503 with Retry-After (it cannot judge the token either way) and creates nothing', async () => {
+    const product = await newProduct(t.dataSource, { stock: 5 });
+    const key = await newSigningKey('key-1');
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256', kid: key.kid })
+      .setSubject('cus_1')
+      .setExpirationTime(Math.floor(t.clock.now().getTime() / 1000) + 600)
+      .sign(key.privateKey);
+    const res = await request(t.url).post('/api/holds').set(bearer(token)).send({ product_id: product.id, qty: 1 });
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBeDefined();
+    expect(res.body).toMatchObject({ status: 503, code: 'service-unavailable' });
+    const [{ n }] = await t.dataSource.query('SELECT COUNT(*) AS n FROM holds WHERE product_id = ?', [product.id]);
+    expect(Number(n)).toBe(0);
   });
 });
