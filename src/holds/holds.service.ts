@@ -16,6 +16,7 @@ import { Metrics } from '../metrics/metrics.service';
 import { AnswerRecorder } from '../idempotency/idempotency-claim';
 import { ProductsRepository } from '../products/products.repository';
 import { StockLedger } from '../stock/stock-ledger.service';
+import { TransactionRunner } from '../database/transaction-runner';
 import { HoldBatcher } from './hold-batcher';
 import { Hold } from './hold.entity';
 import { HoldResponse, toHoldResponse } from './hold.response';
@@ -46,6 +47,7 @@ export class HoldsService implements BeforeApplicationShutdown {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly stock: StockLedger,
+    private readonly tx: TransactionRunner,
     private readonly holds: HoldsRepository,
     private readonly products: ProductsRepository,
     private readonly clock: Clock,
@@ -118,7 +120,8 @@ export class HoldsService implements BeforeApplicationShutdown {
         await this.recordDecisions(manager, requests, unknown);
         return unknown;
       }
-      // Read after the lock: a batch that waited for it decides by the time it got it.
+      // The time is read once the lock is held, not when the batch was formed: a wait for the lock
+      // must neither keep already-expired holds counting nor shorten the new holds' lifetime.
       const now = this.clock.now();
       const expiresAt = new Date(now.getTime() + this.config.holdTtlSeconds * 1000);
       const freed = await this.holds.expireOverdue(manager, productId, now);
@@ -180,29 +183,54 @@ export class HoldsService implements BeforeApplicationShutdown {
     }
   }
 
+  /**
+   * An active hold past its expiry reads as expired before any sweep has marked it. That answer
+   * is final, so it is given only under the hold's row lock, with the time read after the lock:
+   * a conversion or release that decided in time but has not committed yet is waited for (and
+   * then read as it committed), and any that comes later reads a later time and finds it expired.
+   */
   async get(id: string): Promise<HoldResponse> {
     const hold = await this.holds.findById(id);
     if (!hold) throw new HoldNotFoundError(id);
-    return toHoldResponse(hold, this.clock.now());
+    const now = this.clock.now();
+    if (!isOverdue(hold, now)) return toHoldResponse(hold, now);
+    return this.tx.run(async (manager) => {
+      // Only this one row is locked and nothing is waited for while holding it, so taking it
+      // without the product lock first cannot close a deadlock cycle.
+      const locked = (await this.holds.lockById(manager, id)) as Hold;
+      return toHoldResponse(locked, this.clock.now());
+    });
   }
 
   /**
    * Gives a hold's units back at once. Releasing twice is harmless; a converted hold belongs to
-   * its order and cannot be released.
+   * its order and cannot be released. A hold already past its expiry when the locks are held has
+   * expired, whatever a sweep has done yet: it is expired here (its units counted back once) and
+   * answered as such, so a client that read it as expired never sees it turn into "released".
    */
   async release(id: string): Promise<HoldResponse> {
-    const hold = await this.stock.transaction(async (manager) => {
+    const { hold, now } = await this.stock.transaction(async (manager) => {
       const found = await this.holds.findById(id, manager);
       if (!found) throw new HoldNotFoundError(id);
       await this.products.lockForUpdate(manager, found.productId);
       const locked = (await this.holds.lockById(manager, id)) as Hold;
+      const lockedAt = this.clock.now();
       if (locked.status === 'converted') throw new HoldConvertedError(id);
-      if (locked.status !== 'active') return locked;
-      await this.holds.setStatus(manager, id, 'released');
+      if (locked.status !== 'active') return { hold: locked, now: lockedAt };
+      const status = isOverdue(locked, lockedAt) ? 'expired' : 'released';
+      await this.holds.setStatus(manager, id, status);
       await this.stock.release(manager, locked.productId, locked.qty);
-      this.stock.emitAfterCommit(manager, 'hold_released', { hold_id: id, product_id: locked.productId, qty: locked.qty });
-      return { ...locked, status: 'released' } as Hold;
+      if (status === 'released') {
+        this.stock.emitAfterCommit(manager, 'hold_released', { hold_id: id, product_id: locked.productId, qty: locked.qty });
+      } else {
+        this.reportExpired(manager, locked.productId, 1);
+      }
+      return { hold: { ...locked, status } as Hold, now: lockedAt };
     });
-    return toHoldResponse(hold, this.clock.now());
+    return toHoldResponse(hold, now);
   }
+}
+
+function isOverdue(hold: Hold, now: Date): boolean {
+  return hold.status === 'active' && hold.expiresAt.getTime() <= now.getTime();
 }
