@@ -17,6 +17,7 @@ import { HoldsRepository } from '../holds/holds.repository';
 import { HoldsService } from '../holds/holds.service';
 import { ProductsRepository } from '../products/products.repository';
 import { StockLedger } from '../stock/stock-ledger.service';
+import { TransactionRunner } from '../database/transaction-runner';
 import { Order } from './order.entity';
 import { OrderLifecycle } from './order-lifecycle';
 import { OrderResponse, toOrderResponse } from './order.response';
@@ -37,6 +38,7 @@ type Conversion =
 export class OrdersService {
   constructor(
     private readonly stock: StockLedger,
+    private readonly tx: TransactionRunner,
     private readonly lifecycle: OrderLifecycle,
     private readonly orders: OrdersRepository,
     private readonly holds: HoldsRepository,
@@ -107,10 +109,17 @@ export class OrdersService {
     return { kind: 'created', order };
   }
 
+  /**
+   * A pending order past its pay_by reads as expired before any sweep has marked it. That answer
+   * is final, so (as for holds) it is given only under the order's row lock with the time read
+   * after it: a payment decided in time but not yet committed is waited for and read as paid.
+   */
   async get(id: string): Promise<OrderResponse> {
     const order = await this.orders.findById(id);
     if (!order) throw new OrderNotFoundError(id);
-    return this.respond(order);
+    if (order.status !== 'pending' || order.payBy.getTime() > this.clock.now().getTime()) return this.respond(order);
+    // Only this one row is locked and nothing is waited for while holding it: no deadlock cycle.
+    return this.tx.run(async (manager) => this.respond((await this.orders.lockById(manager, id))!));
   }
 
   /**
