@@ -18,6 +18,7 @@ import { HoldsRepository } from '../holds/holds.repository';
 import { HoldsService } from '../holds/holds.service';
 import { ProductsRepository } from '../products/products.repository';
 import { StockLedger } from '../stock/stock-ledger.service';
+import { TransactionRunner } from '../database/transaction-runner';
 import { Order } from './order.entity';
 import { OrderLifecycle } from './order-lifecycle';
 import { OrderResponse, toOrderResponse } from './order.response';
@@ -38,6 +39,7 @@ type Conversion =
 export class OrdersService {
   constructor(
     private readonly stock: StockLedger,
+    private readonly tx: TransactionRunner,
     private readonly lifecycle: OrderLifecycle,
     private readonly orders: OrdersRepository,
     private readonly holds: HoldsRepository,
@@ -110,16 +112,18 @@ export class OrdersService {
     return { kind: 'created', order };
   }
 
-  /** `customerId` (null: anonymous mode or an operator) sees only their own orders. */
+  /**
+   * A pending order past its pay_by reads as expired before any sweep has marked it. That answer
+   * is final, so (as for holds) it is given only under the order's row lock with the time read
+   * after it: a payment decided in time but not yet committed is waited for and read as paid.
+   * `customerId` (null: anonymous mode or an operator) sees only their own orders.
+   */
   async get(id: string, customerId: string | null): Promise<OrderResponse> {
     const order = await this.orders.findById(id);
     if (!order || !ownedBy(order, customerId)) throw new OrderNotFoundError(id);
-    return this.respond(order);
-  }
-
-  /** Every customer's orders, for the operators. */
-  async list(filter: OrderFilter): Promise<{ data: OrderResponse[] }> {
-    return { data: (await this.orders.list(filter)).map((order) => this.respond(order)) };
+    if (order.status !== 'pending' || order.payBy.getTime() > this.clock.now().getTime()) return this.respond(order);
+    // Only this one row is locked and nothing is waited for while holding it: no deadlock cycle.
+    return this.tx.run(async (manager) => this.respond((await this.orders.lockById(manager, id))!));
   }
 
   /**
@@ -127,6 +131,11 @@ export class OrdersService {
    * whose deadline passed is expired (first, if no sweep got to it) and answered as it is; a paid
    * or failed order, or one owed a refund, cannot be cancelled.
    */
+  /** Every customer's orders, for the operators. */
+  async list(filter: OrderFilter): Promise<{ data: OrderResponse[] }> {
+    return { data: (await this.orders.list(filter)).map((order) => this.respond(order)) };
+  }
+
   async cancel(id: string, customerId: string | null): Promise<OrderResponse> {
     const order = await this.stock.transaction(async (manager) => {
       const found = await this.orders.findById(id, manager);

@@ -67,6 +67,7 @@ export class StockLedger {
 
   /** Net change of held units (a batch may grant some and expire others in one step). */
   async hold(manager: EntityManager, productId: number, units: number): Promise<void> {
+    this.effectsOf(manager);
     if (units === 0) return;
     await this.repository.addReserved(manager, productId, units);
     this.effectsOf(manager).products.add(productId);
@@ -78,6 +79,7 @@ export class StockLedger {
 
   /** An order takes its hold's units out of `stock`; they stop counting as held. */
   async takeIntoOrder(manager: EntityManager, productId: number, order: OrderUnits): Promise<void> {
+    this.effectsOf(manager);
     await this.repository.takeHeld(manager, productId, order.qty);
     await this.record(manager, [this.movement(productId, -order.qty, 'order_created', order.id)]);
   }
@@ -89,6 +91,7 @@ export class StockLedger {
     orders: OrderUnits[],
     reason: OrderReturnReason,
   ): Promise<void> {
+    this.effectsOf(manager);
     if (orders.length === 0) return;
     await this.repository.addStock(manager, productId, orders.reduce((sum, o) => sum + o.qty, 0));
     await this.record(manager, orders.map((o) => this.movement(productId, o.qty, reason, o.id)));
@@ -99,6 +102,7 @@ export class StockLedger {
    * are free now (units in active holds are promised to their holders). False: nothing moved.
    */
   async takeForLatePayment(manager: EntityManager, productId: number, order: OrderUnits): Promise<boolean> {
+    this.effectsOf(manager);
     if (!(await this.repository.takeUnheld(manager, productId, order.qty))) return false;
     await this.record(manager, [this.movement(productId, -order.qty, 'late_payment', order.id)]);
     return true;
@@ -115,6 +119,7 @@ export class StockLedger {
     reason: 'restock' | 'write_off',
     note?: string,
   ): Promise<void> {
+    this.effectsOf(manager);
     if (!Number.isInteger(delta) || delta === 0) throw new InvalidFieldError('delta', 'delta must be a non-zero integer');
     if ((delta > 0) !== (reason === 'restock')) {
       throw new InvalidFieldError('reason', 'reason must be restock for delta > 0 and write_off for delta < 0');
@@ -159,6 +164,7 @@ export class StockLedger {
     return { productId, delta, reason, orderId, note, createdAt: this.clock.now() };
   }
 
+  /** The open transaction's effects; also the guard every change passes before it writes. */
   private effectsOf(manager: EntityManager): AfterCommit {
     const effects = this.open.get(manager);
     // A programming error, not a request's: stock moved outside StockLedger.transaction would
