@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Clock } from '../common/clock';
+import { Clock } from '../core/clock';
 import {
   DomainError,
   HoldExpiredError,
@@ -8,17 +8,17 @@ import {
   HoldReleasedError,
   OrderNotCancellableError,
   OrderNotFoundError,
-} from '../common/errors';
-import { newId } from '../common/ids';
-import { multiplyMoney } from '../common/money';
+} from '../core/errors';
+import { newId } from '../core/ids';
+import { multiplyMoney } from '../core/money';
+import { TransactionRunner } from '../database/transaction-runner';
 import { AnswerRecorder, UseCaseAnswer } from '../idempotency/idempotency-claim';
-import { Hold } from '../holds/hold.entity';
+import { Hold } from '../holds/hold';
 import { HoldsRepository } from '../holds/holds.repository';
 import { HoldsService } from '../holds/holds.service';
 import { ProductsRepository } from '../products/products.repository';
 import { StockLedger } from '../stock/stock-ledger.service';
-import { TransactionRunner } from '../database/transaction-runner';
-import { Order } from './order.entity';
+import { Order } from './order';
 import { OrderLifecycle } from './order-lifecycle';
 import { OrderResponse, toOrderResponse } from './order.response';
 import { OrdersRepository } from './orders.repository';
