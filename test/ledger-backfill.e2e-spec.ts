@@ -1,7 +1,7 @@
 import { createConnection } from 'mysql2/promise';
-import { DataSource, DataSourceOptions } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { auditStock } from '../src/audit/stock-audit';
-import { newId } from '../src/common/ids';
+import { newId } from '../src/core/ids';
 import { parseDatabaseUrl } from '../src/config/app-config';
 import { dataSourceOptions, MIGRATIONS } from '../src/database/data-source-options';
 import { SQLITE_MIGRATIONS } from '../src/database/migrations/sqlite';
@@ -32,7 +32,7 @@ describe('the stock ledger migration on an existing database', () => {
       await admin.end();
     }
     const before = TEST_ENGINE === 'sqlite' ? SQLITE_MIGRATIONS.slice(0, 2) : MIGRATIONS.slice(0, 2);
-    old = await new DataSource({ ...dataSourceOptions(db, 2), entities: [], migrations: before } as DataSourceOptions).initialize();
+    old = await new DataSource({ ...dataSourceOptions(db, 2), entities: [], migrations: before }).initialize();
     await old.runMigrations({ transaction: 'each' });
     const createdAt = new Date('2026-11-20T10:00:00.000Z');
     const sold = await execute(old, "INSERT INTO products (name, price, stock) VALUES ('Sold', '10.00', 4)");

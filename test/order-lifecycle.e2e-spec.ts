@@ -241,7 +241,9 @@ describe('order lifecycle: payment deadline, cancellation, late payments (e2e)',
     const products = await Promise.all([newProduct(t.dataSource, { stock: 30 }), newProduct(t.dataSource, { stock: 12 })]);
     const sale = async (i: number) => {
       const p = products[i % 2];
-      const hold = await request(t.url).post('/api/holds').send({ product_id: p.id, qty: 1 + (i % 2) });
+      const hold = await request(t.url)
+        .post('/api/holds')
+        .send({ product_id: p.id, qty: 1 + (i % 2) });
       if (hold.status !== 201) return;
       const created = await request(t.url).post('/api/orders').send({ hold_id: hold.body.id });
       if (created.status !== 201) return;
@@ -261,7 +263,11 @@ describe('order lifecycle: payment deadline, cancellation, late payments (e2e)',
     };
     await Promise.all([...Array.from({ length: 40 }, (_, i) => sale(i)), t.orderSweeper.expireOverdue()]);
     t.clock.advance(TIMEOUT + 1);
-    await Promise.all([t.orderSweeper.expireOverdue(), t.sweeper.claimExpired(), ...Array.from({ length: 10 }, (_, i) => sale(i))]);
+    await Promise.all([
+      t.orderSweeper.expireOverdue(),
+      t.sweeper.claimExpired(),
+      ...Array.from({ length: 10 }, (_, i) => sale(i)),
+    ]);
     // Some abandoned orders pay late, after the sweep.
     const expired = await queryRows<{ id: string }>(
       t.dataSource,

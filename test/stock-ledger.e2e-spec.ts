@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { DomainEvents } from '../src/common/domain-events';
+import { DomainEvents } from '../src/core/domain-events';
 import { ProductsRepository } from '../src/products/products.repository';
 import { StockLedger } from '../src/stock/stock-ledger.service';
 import { newHold, newProduct } from './support/factories';
@@ -104,9 +104,9 @@ describe('StockLedger (service on the real database)', () => {
     ).rejects.toThrow('rolled back on purpose');
     expect(events).toEqual([]);
     expect(await read(p.id)).toMatchObject({ stock: 4 });
-    await expect(
-      t.dataSource.transaction((manager) => ledger.adjust(manager, p.id, 1, 'restock')),
-    ).rejects.toThrow(/inside StockLedger.transaction/);
+    await expect(t.dataSource.transaction((manager) => ledger.adjust(manager, p.id, 1, 'restock'))).rejects.toThrow(
+      /inside StockLedger.transaction/,
+    );
     await expectInvariants(t.dataSource, new Map([[p.id, 4]]));
   });
 });

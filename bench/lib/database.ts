@@ -3,29 +3,18 @@
 import { Connection, createConnection } from 'mysql2/promise';
 import { randomBytes } from 'node:crypto';
 import { AuditQuery, auditStock } from '../../src/audit/stock-audit';
+import { databaseUrlOn, dropMysqlDatabase, serverUrl } from '../../test/support/mysql-server';
 
 /** The MySQL/MariaDB server to use; any database named in the URL is ignored. */
 export function adminUrl(): string {
-  const url = new URL(process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/');
-  url.pathname = '/';
-  return url.toString();
+  return serverUrl(process.env.BENCH_DATABASE_URL);
 }
 
 export function newDatabaseUrl(): string {
-  const url = new URL(adminUrl());
-  url.pathname = `/bench_${randomBytes(4).toString('hex')}`;
-  return url.toString();
+  return databaseUrlOn(adminUrl(), `bench_${randomBytes(4).toString('hex')}`);
 }
 
-export async function dropDatabase(databaseUrl: string): Promise<void> {
-  const name = new URL(databaseUrl).pathname.slice(1);
-  const admin = await createConnection(adminUrl());
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
-  } finally {
-    await admin.end();
-  }
-}
+export const dropDatabase = dropMysqlDatabase;
 
 export function connect(databaseUrl: string): Promise<Connection> {
   return createConnection({ uri: databaseUrl, supportBigNumbers: true, bigNumberStrings: false, timezone: 'Z' });
@@ -56,7 +45,7 @@ export async function invariantViolations(db: Connection, initialStock: Map<numb
     if (initial !== initialStock.get(id)) wrong.push(`product ${id}: initial stock ${initial} ≠ ${initialStock.get(id)}`);
   }
   for (const { check, detail } of await auditStock(query, { productIds })) {
-    wrong.push(`${check} ${Object.entries(detail).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+    wrong.push(`${check} ${Object.entries(detail).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`);
   }
   return wrong;
 }

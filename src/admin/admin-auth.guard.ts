@@ -4,7 +4,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { bearerToken } from '../auth/bearer-token';
 import { setPrincipal } from '../auth/principal';
 import { TokenVerifier } from '../auth/token-verifier';
-import { ForbiddenError, UnauthorizedError } from '../common/errors';
+import { ForbiddenError, UnauthorizedError } from '../core/errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../openapi/problem.schema';
+import { ApiProblems } from '../http/problem.schema';
 import { OrderResponse } from '../orders/order.response';
 import { OrdersService } from '../orders/orders.service';
 import { AdminAuthGuard } from './admin-auth.guard';

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
-import { PositiveIntPipe } from '../common/positive-int.pipe';
+import { PositiveIntPipe } from '../http/positive-int.pipe';
 import { IdempotencyClaim } from '../idempotency/idempotency-claim';
 import { Idempotent, IdempotencyKeyClaim } from '../idempotency/idempotency.interceptor';
-import { ApiProblems } from '../openapi/problem.schema';
+import { ApiProblems } from '../http/problem.schema';
 import { ProductResponse } from '../products/product.response';
 import { ProductsService } from '../products/products.service';
 import { AdminAuthGuard } from './admin-auth.guard';

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { StockMovement, StockMovementReason } from '../stock/stock-movement.entity';
+import { StockMovement, StockMovementReason } from '../stock/stock-movement';
 
 export class MovementResponse {
   @ApiProperty({ example: 41 })

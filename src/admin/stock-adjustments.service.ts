@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../common/clock';
-import { ProductNotFoundError } from '../common/errors';
+import { Clock } from '../core/clock';
+import { ProductNotFoundError } from '../core/errors';
 import { AnswerRecorder } from '../idempotency/idempotency-claim';
 import { ProductResponse, toProductSnapshot, withOnSale } from '../products/product.response';
 import { ProductsRepository } from '../products/products.repository';

@@ -2,8 +2,7 @@
 // `npm run audit`, by the tests' invariant check (test/support/invariants.ts) and by the
 // benchmark (bench/lib/database.ts). Every check is one SELECT returning the rows that break it.
 import { DataSource } from 'typeorm';
-import { forUpdateClause } from '../database/engine';
-import { queryRows, toSqlDateTime } from '../database/sql';
+import { execute, lockRows, queryRows, toSqlDateTime } from '../database/sql';
 
 export interface Drift {
   check: string;
@@ -164,17 +163,19 @@ export async function repairReserved(dataSource: DataSource): Promise<ReservedRe
     const productId = Number(detail.product_id);
     repairs.push(
       await dataSource.transaction(async (manager) => {
-        const [product] = await manager.query(
-          `SELECT stock, reserved FROM products WHERE id = ?${forUpdateClause(manager)}`,
+        const [product] = await lockRows<{ stock: number; reserved: number }>(
+          manager,
+          'SELECT stock, reserved FROM products WHERE id = ?',
           [productId],
         );
-        const [{ held }] = await manager.query(
+        const [{ held }] = await queryRows<{ held: number | string }>(
+          manager,
           "SELECT COALESCE(SUM(qty), 0) AS held FROM holds WHERE product_id = ? AND status = 'active'",
           [productId],
         );
         const repair = { productId, from: Number(product.reserved), to: Number(held), repaired: false };
         if (repair.to <= Number(product.stock)) {
-          await manager.query('UPDATE products SET reserved = ? WHERE id = ?', [repair.to, productId]);
+          await execute(manager, 'UPDATE products SET reserved = ? WHERE id = ?', [repair.to, productId]);
           repair.repaired = true;
         }
         return repair;

@@ -1,4 +1,4 @@
-import { UnauthorizedError } from '../common/errors';
+import { UnauthorizedError } from '../core/errors';
 
 /** The token of `Authorization: Bearer <token>` (RFC 6750 §2.1); 401 when there is none. */
 export function bearerToken(header: string | string[] | undefined): string {

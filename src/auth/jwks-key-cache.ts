@@ -1,5 +1,5 @@
 import { createLocalJWKSet, errors, JSONWebKeySet, JWTVerifyGetKey } from 'jose';
-import { AuthKeysUnavailableError } from '../common/errors';
+import { AuthKeysUnavailableError } from '../core/errors';
 
 /** An unknown `kid` refetches the key set at most this often (the contract: once every 30 s). */
 export const JWKS_REFETCH_INTERVAL_MS = 30_000;

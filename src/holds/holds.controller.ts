@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CustomerAuthGuard } from '../auth/customer-auth.guard';
 import { CustomerId } from '../auth/principal';
-import { ApiProblems } from '../openapi/problem.schema';
+import { ApiProblems } from '../http/problem.schema';
 import { IdempotencyClaim } from '../idempotency/idempotency-claim';
 import { Idempotent, IdempotencyKeyClaim } from '../idempotency/idempotency.interceptor';
 import { CreateHoldDto } from './dto/create-hold.dto';
@@ -18,6 +18,7 @@ export class HoldsController {
   constructor(private readonly holds: HoldsService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Hold units of a product' })
   @ApiCreatedResponse({ type: HoldResponse, description: 'The hold; its units stop counting as available at once' })
   @ApiProblems({
     400: true,
@@ -41,6 +42,7 @@ export class HoldsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Read a hold' })
   @ApiOkResponse({ type: HoldResponse })
   @ApiProblems({ 404: 'Unknown hold' })
   get(@Param('id') id: string, @CustomerId() customerId: string | null): Promise<HoldResponse> {
@@ -48,6 +50,7 @@ export class HoldsController {
   }
 
   @Delete(':id')
+  @ApiOperation({ summary: 'Release a hold' })
   @ApiOkResponse({
     type: HoldResponse,
     description: 'The hold, released (releasing twice is fine); a hold already past its expiry answers as expired',

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Clock } from '../common/clock';
+import { Clock } from '../core/clock';
 import { ownedBy } from '../auth/principal';
 import {
   CustomerLimitReachedError,
@@ -12,8 +12,8 @@ import {
   ProductNotFoundError,
   SaleEndedError,
   SaleNotStartedError,
-} from '../common/errors';
-import { newId } from '../common/ids';
+} from '../core/errors';
+import { newId } from '../core/ids';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Metrics } from '../metrics/metrics.service';
@@ -23,7 +23,7 @@ import { ProductsRepository } from '../products/products.repository';
 import { StockLedger } from '../stock/stock-ledger.service';
 import { decideGrants } from './grant-decision';
 import { HoldBatcher } from './hold-batcher';
-import { Hold } from './hold.entity';
+import { Hold, HoldStatus } from './hold';
 import { HoldResponse, toHoldResponse } from './hold.response';
 import { HoldsRepository, NewHold } from './holds.repository';
 
@@ -264,7 +264,7 @@ export class HoldsService implements BeforeApplicationShutdown {
       const lockedAt = this.clock.now();
       if (locked.status === 'converted') throw new HoldConvertedError(id);
       if (locked.status !== 'active') return { hold: locked, now: lockedAt };
-      const status = isOverdue(locked, lockedAt) ? 'expired' : 'released';
+      const status: HoldStatus = isOverdue(locked, lockedAt) ? 'expired' : 'released';
       await this.holds.setStatus(manager, id, status);
       await this.stock.release(manager, locked.productId, locked.qty);
       if (status === 'released') {
@@ -272,7 +272,7 @@ export class HoldsService implements BeforeApplicationShutdown {
       } else {
         this.reportExpired(manager, locked.productId, 1);
       }
-      return { hold: { ...locked, status } as Hold, now: lockedAt };
+      return { hold: { ...locked, status }, now: lockedAt };
     });
     return toHoldResponse(hold, now);
   }

@@ -3,25 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import cluster from 'node:cluster';
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { DomainEventName, DomainEvents } from '../common/domain-events';
+import { DOMAIN_EVENT_NAMES, DomainEventName, DomainEvents } from '../core/domain-events';
 
 /** Every contract log event has a counter `flash_sale_<event>_total`. */
-export const COUNTED_EVENTS: readonly DomainEventName[] = [
-  'stock_contention',
-  'hold_created',
-  'holds_expired',
-  'hold_released',
-  'order_created',
-  'webhook_dedupe',
-  'webhook_retry_required',
-  'webhook_out_of_order',
-  'payment_success',
-  'payment_failed',
-  'order_expired',
-  'order_cancelled',
-  'payment_refund_due',
-  'stock_adjusted',
-];
+export const COUNTED_EVENTS: readonly DomainEventName[] = DOMAIN_EVENT_NAMES;
 
 /** Events that report several of a thing at once, counted by their `count` field. */
 const COUNTED_BY_COUNT: ReadonlySet<DomainEventName> = new Set(['holds_expired', 'order_expired']);
@@ -143,7 +128,7 @@ export class Metrics {
     if (COUNTED_BY_COUNT.has(event)) {
       counter.inc(typeof fields.count === 'number' ? fields.count : 1);
     } else if (event === 'stock_contention') {
-      counter.inc({ reason: String(fields.reason ?? 'unknown') });
+      counter.inc({ reason: typeof fields.reason === 'string' ? fields.reason : 'unknown' });
     } else {
       counter.inc();
     }
@@ -154,7 +139,7 @@ export class Metrics {
 function poolState(dataSource: DataSource): { inUse: number; waiting: number } | null {
   const pool = (dataSource.driver as unknown as { pool?: Record<string, { length?: unknown } | undefined> }).pool;
   if (!pool) return null;
-  const size = (name: string) => (typeof pool[name]?.length === 'number' ? (pool[name]!.length as number) : 0);
+  const size = (name: string) => (typeof pool[name]?.length === 'number' ? (pool[name].length) : 0);
   return {
     inUse: Math.max(0, size('_allConnections') - size('_freeConnections')),
     waiting: size('_connectionQueue'),

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Clock } from '../common/clock';
+import { Clock } from '../core/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { StockLedger } from '../stock/stock-ledger.service';
-import { Order, OrderStatus } from './order.entity';
+import { Order, OrderStatus } from './order';
 import { OrdersRepository } from './orders.repository';
 
 /** Overdue orders expired per product and sweep; the rest wait for the next tick. */

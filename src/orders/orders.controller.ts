@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CustomerAuthGuard } from '../auth/customer-auth.guard';
 import { CustomerId } from '../auth/principal';
 import { FastifyReply } from 'fastify';
-import { ApiProblems } from '../openapi/problem.schema';
+import { ApiProblems } from '../http/problem.schema';
 import { IdempotencyClaim } from '../idempotency/idempotency-claim';
 import { Idempotent, IdempotencyKeyClaim } from '../idempotency/idempotency.interceptor';
 import { CreateOrderDto } from './dto/create-order.dto';
@@ -20,6 +20,7 @@ export class OrdersController {
 
   /** 201 for a new order; 200 with the same order when this hold was already converted. */
   @Post()
+  @ApiOperation({ summary: 'Turn a hold into an order' })
   @ApiCreatedResponse({ type: OrderResponse, description: 'A new order' })
   @ApiOkResponse({ type: OrderResponse, description: 'The order this hold already became' })
   @ApiProblems({
@@ -47,6 +48,7 @@ export class OrdersController {
   /** 200 cancelled (or already cancelled, or expired: as it is); 409 paid, failed or refund_due. */
   @Post(':id/cancel')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel an unpaid order: its units go back into stock' })
   @ApiOkResponse({ type: OrderResponse, description: 'The order, cancelled (or expired, as it was)' })
   @ApiProblems({ 404: 'Unknown order', 409: 'The order is paid, failed or owed a refund', 429: true })
   cancel(@Param('id') id: string, @CustomerId() customerId: string | null): Promise<OrderResponse> {
@@ -54,6 +56,7 @@ export class OrdersController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Read an order' })
   @ApiOkResponse({ type: OrderResponse })
   @ApiProblems({ 404: 'Unknown order' })
   get(@Param('id') id: string, @CustomerId() customerId: string | null): Promise<OrderResponse> {

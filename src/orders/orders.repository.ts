@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { isWellFormedId } from '../common/ids';
-import { forUpdate, forUpdateClause } from '../database/engine';
-import { toDecimalString } from '../database/decimal-column';
-import { execute, queryRows, toDate } from '../database/sql';
-import { Order, OrderStatus } from './order.entity';
+import { EntityManager } from 'typeorm';
+import { isWellFormedId } from '../core/ids';
+import { DatabaseReader } from '../database/database-reader';
+import { execute, lockRows, toDate, toDecimalString } from '../database/sql';
+import { Order, OrderStatus } from './order';
+
+const SELECT_ORDER =
+  'SELECT id, hold_id, product_id, qty, amount, status, pay_by, customer_id, created_at, updated_at FROM orders';
 
 export interface OrderFilter {
   status?: string;
@@ -17,21 +18,24 @@ export interface OrderFilter {
 /** Every query on `orders`. */
 @Injectable()
 export class OrdersRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly reader: DatabaseReader) {}
 
   /** An id that is not a well-formed UUID names no order: answered without a query. */
-  async findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<Order | null> {
+  async findById(id: string, manager?: EntityManager): Promise<Order | null> {
     if (!isWellFormedId(id)) return null;
-    return manager.getRepository(Order).findOneBy({ id });
+    const [row] = await this.reader.rows(`${SELECT_ORDER} WHERE id = ?`, [id], manager);
+    return row ? toOrder(row) : null;
   }
 
-  findByHoldId(manager: EntityManager, holdId: string): Promise<Order | null> {
-    return manager.getRepository(Order).findOneBy({ holdId });
+  async findByHoldId(manager: EntityManager, holdId: string): Promise<Order | null> {
+    const [row] = await this.reader.rows(`${SELECT_ORDER} WHERE hold_id = ?`, [holdId], manager);
+    return row ? toOrder(row) : null;
   }
 
   /** Re-reads an order under lock; call after the product lock (the fixed lock order). */
-  lockById(manager: EntityManager, id: string): Promise<Order | null> {
-    return forUpdate(manager.getRepository(Order).createQueryBuilder('o').where('o.id = :id', { id })).getOne();
+  async lockById(manager: EntityManager, id: string): Promise<Order | null> {
+    const [row] = await lockRows(manager, `${SELECT_ORDER} WHERE id = ?`, [id]);
+    return row ? toOrder(row) : null;
   }
 
   async insert(manager: EntityManager, order: Omit<Order, 'updatedAt'>): Promise<void> {
@@ -60,29 +64,28 @@ export class OrdersRepository {
    */
   async transition(manager: EntityManager, ids: string[], from: OrderStatus, to: OrderStatus): Promise<number> {
     if (ids.length === 0) return 0;
-    const { affected } = await execute(manager, 'UPDATE orders SET status = ? WHERE id IN (?) AND status = ?', [
-      to,
-      ids,
-      from,
-    ]);
+    const { affected } = await execute(manager, 'UPDATE orders SET status = ? WHERE id IN (?) AND status = ?', [to, ids, from]);
     return affected;
   }
 
   /** The product's pending orders past their deadline, locked; call under the product lock. */
-  async lockOverdue(manager: EntityManager, productId: number, now: Date, limit: number): Promise<Array<{ id: string; qty: number }>> {
-    const rows = await queryRows<{ id: string; qty: number }>(
+  async lockOverdue(
+    manager: EntityManager,
+    productId: number,
+    now: Date,
+    limit: number,
+  ): Promise<Array<{ id: string; qty: number }>> {
+    const rows = await lockRows<{ id: string; qty: number }>(
       manager,
-      `SELECT id, qty FROM orders WHERE product_id = ? AND status = 'pending' AND pay_by <= ?
-        ORDER BY pay_by LIMIT ?${forUpdateClause(manager)}`,
+      `SELECT id, qty FROM orders WHERE product_id = ? AND status = 'pending' AND pay_by <= ? ORDER BY pay_by LIMIT ?`,
       [productId, now, limit],
     );
-    return rows.map((r) => ({ id: r.id, qty: Number(r.qty) }));
+    return rows.map((r) => ({ id: String(r.id), qty: Number(r.qty) }));
   }
 
   /** Products with pending orders past their deadline: the order sweep's work list. */
   async productsWithOverdueOrders(now: Date, limit: number): Promise<number[]> {
-    const rows = await queryRows<{ product_id: number }>(
-      this.dataSource,
+    const rows = await this.reader.rows<{ product_id: number }>(
       `SELECT DISTINCT product_id FROM orders WHERE status = 'pending' AND pay_by <= ? LIMIT ?`,
       [now, limit],
     );
@@ -101,23 +104,25 @@ export class OrdersRepository {
       conditions.push('product_id = ?');
       params.push(filter.productId);
     }
-    const rows = await queryRows<Record<string, unknown>>(
-      this.dataSource,
-      `SELECT id, hold_id, product_id, qty, amount, status, pay_by, customer_id, created_at, updated_at FROM orders
-        WHERE ${conditions.join(' AND ')} ORDER BY id LIMIT ?`,
-      [...params, filter.limit],
-    );
-    return rows.map((row) => ({
-      id: String(row.id),
-      holdId: String(row.hold_id),
-      productId: Number(row.product_id),
-      qty: Number(row.qty),
-      amount: toDecimalString(row.amount as string, 2) as string,
-      status: row.status as OrderStatus,
-      payBy: toDate(row.pay_by)!,
-      customerId: row.customer_id === null ? null : String(row.customer_id),
-      createdAt: toDate(row.created_at)!,
-      updatedAt: toDate(row.updated_at)!,
-    }));
+    const rows = await this.reader.rows(`${SELECT_ORDER} WHERE ${conditions.join(' AND ')} ORDER BY id LIMIT ?`, [
+      ...params,
+      filter.limit,
+    ]);
+    return rows.map(toOrder);
   }
+}
+
+function toOrder(row: Record<string, unknown>): Order {
+  return {
+    id: String(row.id),
+    holdId: String(row.hold_id),
+    productId: Number(row.product_id),
+    qty: Number(row.qty),
+    amount: String(toDecimalString(row.amount, 2)),
+    status: row.status as OrderStatus,
+    payBy: toDate(row.pay_by)!,
+    customerId: row.customer_id === null || row.customer_id === undefined ? null : String(row.customer_id),
+    createdAt: toDate(row.created_at)!,
+    updatedAt: toDate(row.updated_at)!,
+  };
 }

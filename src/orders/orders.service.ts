@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ownedBy } from '../auth/principal';
-import { Clock } from '../common/clock';
+import { Clock } from '../core/clock';
 import {
   DomainError,
   HoldExpiredError,
@@ -9,17 +9,17 @@ import {
   HoldReleasedError,
   OrderNotCancellableError,
   OrderNotFoundError,
-} from '../common/errors';
-import { newId } from '../common/ids';
-import { multiplyMoney } from '../common/money';
+} from '../core/errors';
+import { newId } from '../core/ids';
+import { multiplyMoney } from '../core/money';
+import { TransactionRunner } from '../database/transaction-runner';
 import { AnswerRecorder, UseCaseAnswer } from '../idempotency/idempotency-claim';
-import { Hold } from '../holds/hold.entity';
+import { Hold } from '../holds/hold';
 import { HoldsRepository } from '../holds/holds.repository';
 import { HoldsService } from '../holds/holds.service';
 import { ProductsRepository } from '../products/products.repository';
 import { StockLedger } from '../stock/stock-ledger.service';
-import { TransactionRunner } from '../database/transaction-runner';
-import { Order } from './order.entity';
+import { Order } from './order';
 import { OrderLifecycle } from './order-lifecycle';
 import { OrderResponse, toOrderResponse } from './order.response';
 import { OrderFilter, OrdersRepository } from './orders.repository';
@@ -116,7 +116,6 @@ export class OrdersService {
    * A pending order past its pay_by reads as expired before any sweep has marked it. That answer
    * is final, so (as for holds) it is given only under the order's row lock with the time read
    * after it: a payment decided in time but not yet committed is waited for and read as paid.
-   * `customerId` (null: anonymous mode or an operator) sees only their own orders.
    */
   async get(id: string, customerId: string | null): Promise<OrderResponse> {
     const order = await this.orders.findById(id);
@@ -126,16 +125,16 @@ export class OrdersService {
     return this.tx.run(async (manager) => this.respond((await this.orders.lockById(manager, id))!));
   }
 
-  /**
-   * Gives a pending order's units back and closes it. Cancelling twice answers the same; an order
-   * whose deadline passed is expired (first, if no sweep got to it) and answered as it is; a paid
-   * or failed order, or one owed a refund, cannot be cancelled.
-   */
   /** Every customer's orders, for the operators. */
   async list(filter: OrderFilter): Promise<{ data: OrderResponse[] }> {
     return { data: (await this.orders.list(filter)).map((order) => this.respond(order)) };
   }
 
+  /**
+   * Gives a pending order's units back and closes it. Cancelling twice answers the same; an order
+   * whose deadline passed is expired (first, if no sweep got to it) and answered as it is; a paid
+   * or failed order, or one owed a refund, cannot be cancelled.
+   */
   async cancel(id: string, customerId: string | null): Promise<OrderResponse> {
     const order = await this.stock.transaction(async (manager) => {
       const found = await this.orders.findById(id, manager);

@@ -1,4 +1,4 @@
-import { ORDER_STATUSES } from '../orders/order.entity';
+import { ORDER_STATUSES } from '../orders/order';
 import { decidePayment } from './payment-decision';
 
 describe('decidePayment', () => {

@@ -1,4 +1,4 @@
-import { OrderStatus } from '../orders/order.entity';
+import { OrderStatus } from '../orders/order';
 
 /**
  * What a new (not duplicate) delivery does to an order in `status`, after its deadline has

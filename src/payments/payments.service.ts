@@ -1,18 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Clock } from '../common/clock';
-import { DomainEventName } from '../common/domain-events';
-import { OrderNotFoundError } from '../common/errors';
+import { Clock } from '../core/clock';
+import { DomainEventName } from '../core/domain-events';
+import { OrderNotFoundError } from '../core/errors';
 import { isDuplicateKey } from '../database/db-errors';
 import { HoldsService } from '../holds/holds.service';
-import { Order, OrderStatus } from '../orders/order.entity';
+import { Order, OrderStatus } from '../orders/order';
 import { OrderLifecycle } from '../orders/order-lifecycle';
 import { OrdersRepository } from '../orders/orders.repository';
 import { ProductsRepository } from '../products/products.repository';
 import { StockLedger } from '../stock/stock-ledger.service';
 import { PaymentWebhookDto } from './dto/payment-webhook.dto';
 import { decidePayment } from './payment-decision';
-import { WebhookResult } from './webhook-log.entity';
+import { WebhookResult } from './webhook-log';
 import { WebhookLogEntry, WebhookLogsRepository } from './webhook-logs.repository';
 
 export interface WebhookResponse {

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { toDecimalString } from '../database/decimal-column';
-import { forUpdateClause } from '../database/engine';
-import { execute, queryRows, toDate } from '../database/sql';
-import { Product } from './product.entity';
+import { EntityManager } from 'typeorm';
+import { DatabaseReader } from '../database/database-reader';
+import { execute, lockRows, toDate, toDecimalString } from '../database/sql';
+import { Product } from './product';
 
 export interface StockRow {
   id: number;
@@ -28,14 +26,18 @@ export interface ProductSettings {
 /** Largest INT UNSIGNED: an id past it names no product (and is never sent to the database). */
 export const MAX_PRODUCT_ID = 4_294_967_295;
 
+const SELECT_PRODUCT =
+  'SELECT id, name, price, stock, reserved, sale_starts_at, sale_ends_at, max_per_customer, created_at, updated_at FROM products';
+
 /** Every query on `products` but the writes of `stock` and `reserved` (src/stock/ owns those). */
 @Injectable()
 export class ProductsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly reader: DatabaseReader) {}
 
-  async findById(id: number, manager: EntityManager = this.dataSource.manager): Promise<Product | null> {
+  async findById(id: number, manager?: EntityManager): Promise<Product | null> {
     if (id > MAX_PRODUCT_ID) return null;
-    return manager.getRepository(Product).findOneBy({ id });
+    const [row] = await this.reader.rows(`${SELECT_PRODUCT} WHERE id = ?`, [id], manager);
+    return row ? toProduct(row) : null;
   }
 
   /** A new product; returns its id. */
@@ -59,14 +61,9 @@ export class ProductsRepository {
     );
   }
 
-  list(limit: number, afterId: number): Promise<Product[]> {
-    return this.dataSource
-      .getRepository(Product)
-      .createQueryBuilder('p')
-      .where('p.id > :afterId', { afterId })
-      .orderBy('p.id', 'ASC')
-      .limit(limit)
-      .getMany();
+  async list(limit: number, afterId: number): Promise<Product[]> {
+    const rows = await this.reader.rows(`${SELECT_PRODUCT} WHERE id > ? ORDER BY id LIMIT ?`, [afterId, limit]);
+    return rows.map(toProduct);
   }
 
   /**
@@ -83,19 +80,17 @@ export class ProductsRepository {
     return this.lockRow(manager, id, { skipLocked: true });
   }
 
-  // Raw SQL: this runs once per hold batch and once per order, payment and release, so the
-  // query builder's per-call work (alias maps, hydration) is not worth paying here.
   private async lockRow(manager: EntityManager, id: number, lock: { skipLocked?: boolean }): Promise<StockRow | null> {
-    const [row] = await queryRows<Record<string, unknown>>(
+    const [row] = await lockRows<Record<string, unknown>>(
       manager,
-      `SELECT id, price, stock, reserved, sale_starts_at, sale_ends_at, max_per_customer
-         FROM products WHERE id = ?${forUpdateClause(manager, lock)}`,
+      'SELECT id, price, stock, reserved, sale_starts_at, sale_ends_at, max_per_customer FROM products WHERE id = ?',
       [id],
+      lock,
     );
     if (!row) return null;
     return {
       id: Number(row.id),
-      price: toDecimalString(row.price as string, 2) as string,
+      price: String(toDecimalString(row.price, 2)),
       stock: Number(row.stock),
       reserved: Number(row.reserved),
       saleStartsAt: toDate(row.sale_starts_at),
@@ -103,4 +98,19 @@ export class ProductsRepository {
       maxPerCustomer: row.max_per_customer === null ? null : Number(row.max_per_customer),
     };
   }
+}
+
+function toProduct(row: Record<string, unknown>): Product {
+  return {
+    id: Number(row.id),
+    name: String(row.name),
+    price: String(toDecimalString(row.price, 2)),
+    stock: Number(row.stock),
+    reserved: Number(row.reserved),
+    saleStartsAt: toDate(row.sale_starts_at),
+    saleEndsAt: toDate(row.sale_ends_at),
+    maxPerCustomer: row.max_per_customer === null || row.max_per_customer === undefined ? null : Number(row.max_per_customer),
+    createdAt: toDate(row.created_at)!,
+    updatedAt: toDate(row.updated_at)!,
+  };
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../common/clock';
-import { InvalidSaleWindowError, ProductNotFoundError } from '../common/errors';
+import { Clock } from '../core/clock';
+import { InvalidSaleWindowError, ProductNotFoundError } from '../core/errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ProductCache } from './product-cache';
 import { ProductResponse, toProductSnapshot, withOnSale } from './product.response';

@@ -1,8 +1,8 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { PinoLogger } from 'nestjs-pino';
-import { Clock } from '../common/clock';
-import { PeriodicJob } from '../common/periodic-job';
+import { Clock } from '../core/clock';
+import { PeriodicJob } from '../core/periodic-job';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { HoldsRepository } from '../holds/holds.repository';
@@ -27,8 +27,10 @@ export interface SweepResult {
  */
 @Injectable()
 export class HoldSweeper implements OnModuleInit, OnApplicationShutdown {
-  private readonly job = new PeriodicJob('hold-sweep', () => this.sweep(), (err) =>
-    this.logger.error({ err }, 'hold sweep failed'),
+  private readonly job = new PeriodicJob(
+    'hold-sweep',
+    () => this.sweep(),
+    (err) => this.logger.error({ err }, 'hold sweep failed'),
   );
 
   constructor(

@@ -1,8 +1,8 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { PinoLogger } from 'nestjs-pino';
-import { Clock } from '../common/clock';
-import { PeriodicJob } from '../common/periodic-job';
+import { Clock } from '../core/clock';
+import { PeriodicJob } from '../core/periodic-job';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { OrderLifecycle } from '../orders/order-lifecycle';
@@ -30,8 +30,10 @@ export interface OrderSweepResult {
  */
 @Injectable()
 export class OrderSweeper implements OnModuleInit, OnApplicationShutdown {
-  private readonly job = new PeriodicJob('order-sweep', () => this.sweep(), (err) =>
-    this.logger.error({ err }, 'order sweep failed'),
+  private readonly job = new PeriodicJob(
+    'order-sweep',
+    () => this.sweep(),
+    (err) => this.logger.error({ err }, 'order sweep failed'),
   );
 
   constructor(

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Clock } from '../common/clock';
-import { DomainEventName, DomainEvents } from '../common/domain-events';
-import { InvalidFieldError, ProductNotFoundError, StockBelowReservedError } from '../common/errors';
+import { Clock } from '../core/clock';
+import { DomainEventName, DomainEvents } from '../core/domain-events';
+import { InvalidFieldError, ProductNotFoundError, StockBelowReservedError } from '../core/errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ProductCache } from '../products/product-cache';
-import { StockMovement, StockMovementReason } from './stock-movement.entity';
+import { StockMovement, StockMovementReason } from './stock-movement';
 import { NewMovement, StockRepository } from './stock.repository';
 
 /** What a transaction that changed stock owes the world once it has committed. */
@@ -93,8 +93,15 @@ export class StockLedger {
   ): Promise<void> {
     this.effectsOf(manager);
     if (orders.length === 0) return;
-    await this.repository.addStock(manager, productId, orders.reduce((sum, o) => sum + o.qty, 0));
-    await this.record(manager, orders.map((o) => this.movement(productId, o.qty, reason, o.id)));
+    await this.repository.addStock(
+      manager,
+      productId,
+      orders.reduce((sum, o) => sum + o.qty, 0),
+    );
+    await this.record(
+      manager,
+      orders.map((o) => this.movement(productId, o.qty, reason, o.id)),
+    );
   }
 
   /**
@@ -121,7 +128,7 @@ export class StockLedger {
   ): Promise<void> {
     this.effectsOf(manager);
     if (!Number.isInteger(delta) || delta === 0) throw new InvalidFieldError('delta', 'delta must be a non-zero integer');
-    if ((delta > 0) !== (reason === 'restock')) {
+    if (delta > 0 !== (reason === 'restock')) {
       throw new InvalidFieldError('reason', 'reason must be restock for delta > 0 and write_off for delta < 0');
     }
     const changed =

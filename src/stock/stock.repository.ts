@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { execute, queryRows, toDate } from '../database/sql';
-import { StockMovement, StockMovementReason } from './stock-movement.entity';
+import { StockMovement, StockMovementReason } from './stock-movement';
 
 export interface NewMovement {
   productId: number;
@@ -34,11 +34,7 @@ export class StockRepository {
 
   /** Held units leave `stock` and stop counting as held, in one statement. */
   async takeHeld(manager: EntityManager, productId: number, qty: number): Promise<void> {
-    await execute(manager, 'UPDATE products SET stock = stock - ?, reserved = reserved - ? WHERE id = ?', [
-      qty,
-      qty,
-      productId,
-    ]);
+    await execute(manager, 'UPDATE products SET stock = stock - ?, reserved = reserved - ? WHERE id = ?', [qty, qty, productId]);
   }
 
   async addStock(manager: EntityManager, productId: number, units: number): Promise<boolean> {
@@ -48,11 +44,11 @@ export class StockRepository {
 
   /** Takes units that nobody holds; false (nothing changed) when fewer than `units` are free. */
   async takeUnheld(manager: EntityManager, productId: number, units: number): Promise<boolean> {
-    const { affected } = await execute(
-      manager,
-      'UPDATE products SET stock = stock - ? WHERE id = ? AND stock >= reserved + ?',
-      [units, productId, units],
-    );
+    const { affected } = await execute(manager, 'UPDATE products SET stock = stock - ? WHERE id = ? AND stock >= reserved + ?', [
+      units,
+      productId,
+      units,
+    ]);
     return affected === 1;
   }
 

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { ORDER_STATUSES, OrderStatus } from '../../orders/order.entity';
+import { ORDER_STATUSES, OrderStatus } from '../../orders/order';
 
 /** Query strings are text: accept only plain digits, and only then make them numbers. */
 const digitsToNumber = ({ value }: { value: unknown }) =>

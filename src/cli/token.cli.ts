@@ -2,10 +2,11 @@
 // signed with AUTH_JWT_SECRET (with AUTH_ISSUER / AUTH_AUDIENCE when set), so trying the service
 // out with auth on needs no identity provider. A JWKS deployment's tokens come from its provider.
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config/app-config';
-import { signDevelopmentToken } from './development-token';
+import { signDevelopmentToken } from '../auth/development-token';
+import { AppConfig } from '../config/app-config';
+import { runCli } from './bootstrap';
 
-async function main(): Promise<number> {
+async function printToken(config: AppConfig): Promise<number> {
   const { values } = parseArgs({
     options: {
       sub: { type: 'string' },
@@ -18,7 +19,6 @@ async function main(): Promise<number> {
     console.error('usage: npm run -s token -- --sub <customer id> [--admin] [--ttl <seconds>]');
     return 2;
   }
-  const config = loadConfig();
   if (config.auth?.keys.kind !== 'secret') {
     console.error('AUTH_JWT_SECRET is not set: there is no secret to sign a development token with');
     return 1;
@@ -27,10 +27,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error instanceof ConfigError ? error.message : error);
-    process.exit(1);
-  },
-);
+runCli(printToken);
