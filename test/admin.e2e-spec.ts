@@ -49,10 +49,15 @@ describe('admin API (e2e)', () => {
       expect(res.status).toBe(401);
       expect(res.body.code).toBe('unauthorized');
     }
-    const customer = await request(t.url).get('/api/admin/orders').set(bearer(await tokenFor(t, 'cus_1')));
+    const customer = await request(t.url)
+      .get('/api/admin/orders')
+      .set(bearer(await tokenFor(t, 'cus_1')));
     expect(customer.status).toBe(403);
     expect(customer.body.code).toBe('forbidden');
-    await request(t.url).get('/api/admin/orders').set(bearer(await tokenFor(t, 'ops_1', { admin: true }))).expect(200);
+    await request(t.url)
+      .get('/api/admin/orders')
+      .set(bearer(await tokenFor(t, 'ops_1', { admin: true })))
+      .expect(200);
     await request(t.url).get('/api/admin/orders').set(admin).expect(200);
   });
 
@@ -104,7 +109,12 @@ describe('admin API (e2e)', () => {
       .set(admin)
       .send({ name: 'Renamed', price: '12.50', max_per_customer: 3, sale_ends_at: '2099-01-01T00:00:00Z' })
       .expect(200);
-    expect(patched.body).toMatchObject({ name: 'Renamed', price: '12.50', max_per_customer: 3, sale_ends_at: '2099-01-01T00:00:00.000Z' });
+    expect(patched.body).toMatchObject({
+      name: 'Renamed',
+      price: '12.50',
+      max_per_customer: 3,
+      sale_ends_at: '2099-01-01T00:00:00.000Z',
+    });
     await request(t.url).get(`/api/products/${product.id}`).expect(200, patched.body);
 
     await request(t.url).patch(`/api/admin/products/${product.id}`).set(admin).send({ name: null }).expect(400);
@@ -114,7 +124,11 @@ describe('admin API (e2e)', () => {
       .set(admin)
       .send({ sale_starts_at: '2099-06-01T00:00:00Z' }) // after the end already set
       .expect(400);
-    const lifted = await request(t.url).patch(`/api/admin/products/${product.id}`).set(admin).send({ max_per_customer: null }).expect(200);
+    const lifted = await request(t.url)
+      .patch(`/api/admin/products/${product.id}`)
+      .set(admin)
+      .send({ max_per_customer: null })
+      .expect(200);
     expect(lifted.body).toMatchObject({ name: 'Renamed', price: '12.50', max_per_customer: null, stock: 8 });
     await request(t.url).get(`/api/products/${product.id}`).expect(200, lifted.body);
     await request(t.url).patch('/api/admin/products/999999').set(admin).send({ name: 'x' }).expect(404);
@@ -129,7 +143,10 @@ describe('admin API (e2e)', () => {
       request(t.url).post('/api/holds').set(customer).send({ product_id: product.id, qty: 1 }),
     );
     const restocks = Array.from({ length: 10 }, (_, i) =>
-      request(t.url).post(`/api/admin/products/${product.id}/stock`).set(admin).send({ delta: 3, reason: 'restock', note: `pallet ${i}` }),
+      request(t.url)
+        .post(`/api/admin/products/${product.id}/stock`)
+        .set(admin)
+        .send({ delta: 3, reason: 'restock', note: `pallet ${i}` }),
     );
     const writeOffs = Array.from({ length: 10 }, () =>
       request(t.url).post(`/api/admin/products/${product.id}/stock`).set(admin).send({ delta: -1, reason: 'write_off' }),
@@ -156,7 +173,10 @@ describe('admin API (e2e)', () => {
       .send({ delta: -(stock - granted + 1), reason: 'write_off' });
     expect(tooMuch.status).toBe(409);
     expect(tooMuch.body.code).toBe('stock-below-reserved');
-    await request(t.url).get(`/api/products/${product.id}`).expect(200).expect(({ body }) => expect(body.stock).toBe(stock));
+    await request(t.url)
+      .get(`/api/products/${product.id}`)
+      .expect(200)
+      .expect(({ body }) => expect(body.stock).toBe(stock));
 
     const movements = await request(t.url).get(`/api/admin/products/${product.id}/movements?limit=100`).set(admin).expect(200);
     const deltas = movements.body.data.map((m: { delta: number }) => m.delta);
@@ -170,7 +190,10 @@ describe('admin API (e2e)', () => {
       order_id: null,
       created_at: expect.any(String),
     });
-    const page = await request(t.url).get(`/api/admin/products/${product.id}/movements?limit=3&before_id=${ids[2]}`).set(admin).expect(200);
+    const page = await request(t.url)
+      .get(`/api/admin/products/${product.id}/movements?limit=3&before_id=${ids[2]}`)
+      .set(admin)
+      .expect(200);
     expect(page.body.data.map((m: { id: number }) => m.id)).toEqual(ids.slice(3, 6));
     await expectInvariants(t.dataSource, new Map([[product.id, 20]]));
   });
@@ -214,7 +237,12 @@ describe('admin API (e2e)', () => {
     const product = await newProduct(t.dataSource, { stock: 10 });
     const other = await newProduct(t.dataSource, { stock: 10 });
     const orderIds: string[] = [];
-    for (const [sub, productId] of [['a', product.id], ['b', product.id], ['c', other.id], ['a', product.id]] as const) {
+    for (const [sub, productId] of [
+      ['a', product.id],
+      ['b', product.id],
+      ['c', other.id],
+      ['a', product.id],
+    ] as const) {
       const auth = bearer(await tokenFor(t, sub));
       const hold = await request(t.url).post('/api/holds').set(auth).send({ product_id: productId, qty: 1 }).expect(201);
       const order = await request(t.url).post('/api/orders').set(auth).send({ hold_id: hold.body.id }).expect(201);
@@ -233,15 +261,27 @@ describe('admin API (e2e)', () => {
 
     const cancelled = await request(t.url).post(`/api/admin/orders/${orderIds[1]}/cancel`).set(admin).expect(200);
     expect(cancelled.body).toMatchObject({ id: orderIds[1], status: 'cancelled', customer_id: 'b' });
-    const byStatus = await request(t.url).get(`/api/admin/orders?status=cancelled&product_id=${product.id}`).set(admin).expect(200);
+    const byStatus = await request(t.url)
+      .get(`/api/admin/orders?status=cancelled&product_id=${product.id}`)
+      .set(admin)
+      .expect(200);
     expect(byStatus.body.data.map((o: { id: string }) => o.id)).toEqual([orderIds[1]]);
     const pending = await request(t.url).get(`/api/admin/orders?status=pending&product_id=${product.id}`).set(admin).expect(200);
     expect(pending.body.data.map((o: { id: string }) => o.id)).toEqual([orderIds[0], orderIds[3]]);
-    await request(t.url).get(`/api/products/${product.id}`).expect(200).expect(({ body }) => expect(body.stock).toBe(8));
+    await request(t.url)
+      .get(`/api/products/${product.id}`)
+      .expect(200)
+      .expect(({ body }) => expect(body.stock).toBe(8));
     for (const q of ['status=lost', 'limit=0', 'limit=101', 'product_id=x', 'after_id=1', 'color=red']) {
       await request(t.url).get(`/api/admin/orders?${q}`).set(admin).expect(400);
     }
     await request(t.url).post('/api/admin/orders/01936a4f-2f4a-7d3b-b1d6-2a5c8f0e91c4/cancel').set(admin).expect(404);
-    await expectInvariants(t.dataSource, new Map([[product.id, 10], [other.id, 10]]));
+    await expectInvariants(
+      t.dataSource,
+      new Map([
+        [product.id, 10],
+        [other.id, 10],
+      ]),
+    );
   });
 });

@@ -12,7 +12,10 @@ describe('identity at start (the built server)', () => {
   it('warns once that customer routes are anonymous when auth is not configured', async () => {
     const server = await startServerProcess({ DATABASE_URL: databaseUrl });
     try {
-      const warnings = server.output().split('\n').filter((line) => line.includes('customer routes are anonymous'));
+      const warnings = server
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('customer routes are anonymous'));
       expect(warnings).toHaveLength(1);
     } finally {
       expect(await server.stop()).toBe(0);
@@ -27,7 +30,9 @@ describe('identity at start (the built server)', () => {
 
   it('refuses to start in production without auth, naming the variable, unless AUTH_DISABLED=true', async () => {
     const env = { DATABASE_URL: databaseUrl, NODE_ENV: 'production', WEBHOOK_SECRET };
-    await expect(startServerProcess(env)).rejects.toThrow(/server exited with 1:[\s\S]*AUTH_JWT_SECRET \(or AUTH_JWKS_URL\) must be set/);
+    await expect(startServerProcess(env)).rejects.toThrow(
+      /server exited with 1:[\s\S]*AUTH_JWT_SECRET \(or AUTH_JWKS_URL\) must be set/,
+    );
     const server = await startServerProcess({ ...env, AUTH_DISABLED: 'true' });
     expect(await server.stop()).toBe(0);
   });

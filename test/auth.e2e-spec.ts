@@ -110,12 +110,18 @@ describe('customer identity with an HS256 secret (e2e)', () => {
 
     const pairs: Array<[request.Test, request.Test]> = [
       [request(t.url).get(`/api/holds/${hold.body.id}`).set(mallory), request(t.url).get(`/api/holds/${unknown}`).set(mallory)],
-      [request(t.url).delete(`/api/holds/${hold.body.id}`).set(mallory), request(t.url).delete(`/api/holds/${unknown}`).set(mallory)],
+      [
+        request(t.url).delete(`/api/holds/${hold.body.id}`).set(mallory),
+        request(t.url).delete(`/api/holds/${unknown}`).set(mallory),
+      ],
       [
         request(t.url).post('/api/orders').set(mallory).send({ hold_id: hold.body.id }),
         request(t.url).post('/api/orders').set(mallory).send({ hold_id: unknown }),
       ],
-      [request(t.url).get(`/api/orders/${order.body.id}`).set(mallory), request(t.url).get(`/api/orders/${unknown}`).set(mallory)],
+      [
+        request(t.url).get(`/api/orders/${order.body.id}`).set(mallory),
+        request(t.url).get(`/api/orders/${unknown}`).set(mallory),
+      ],
       [
         request(t.url).post(`/api/orders/${order.body.id}/cancel`).set(mallory),
         request(t.url).post(`/api/orders/${unknown}/cancel`).set(mallory),
@@ -129,8 +135,16 @@ describe('customer identity with an HS256 secret (e2e)', () => {
       expect(hideId(a.body)).toEqual(hideId(b.body));
     }
     // Nothing happened to alice's hold, and she still sees both.
-    await request(t.url).get(`/api/holds/${hold.body.id}`).set(alice).expect(200).expect(({ body }) => expect(body.status).toBe('active'));
-    await request(t.url).get(`/api/orders/${order.body.id}`).set(alice).expect(200).expect(({ body }) => expect(body.status).toBe('pending'));
+    await request(t.url)
+      .get(`/api/holds/${hold.body.id}`)
+      .set(alice)
+      .expect(200)
+      .expect(({ body }) => expect(body.status).toBe('active'));
+    await request(t.url)
+      .get(`/api/orders/${order.body.id}`)
+      .set(alice)
+      .expect(200)
+      .expect(({ body }) => expect(body.status).toBe('pending'));
     const [{ n }] = await t.dataSource.query('SELECT COUNT(*) AS n FROM orders WHERE hold_id = ?', [hold.body.id]);
     expect(Number(n)).toBe(0);
   });
@@ -260,7 +274,9 @@ describe('customer identity from a JWKS (e2e)', () => {
     expect(keyServer.fetches).toBe(2);
     // Past the interval an unknown kid may refetch again: one more request, however many tokens.
     t.clock.advance(31);
-    const later = await Promise.all(Array.from({ length: 5 }, async () => hold(await sign(await newSigningKey('bogus-x'), 'x'), product.id)));
+    const later = await Promise.all(
+      Array.from({ length: 5 }, async () => hold(await sign(await newSigningKey('bogus-x'), 'x'), product.id)),
+    );
     for (const res of later) expectUnauthorized(res);
     expect(keyServer.fetches).toBe(3);
     // The rotated-out key no longer opens anything; the current one still does.

@@ -22,7 +22,10 @@ describe('per-customer limits (e2e)', () => {
   }
 
   const hold = async (sub: string, productId: number, qty = 1) =>
-    request(t.url).post('/api/holds').set(bearer(await tokenFor(t, sub))).send({ product_id: productId, qty });
+    request(t.url)
+      .post('/api/holds')
+      .set(bearer(await tokenFor(t, sub)))
+      .send({ product_id: productId, qty });
 
   it('grants one customer exactly the limit out of 300 parallel requests; the others are unaffected', async () => {
     const product = await limitedProduct(100, 2);
@@ -45,7 +48,10 @@ describe('per-customer limits (e2e)', () => {
     const big = await hold('cus_new', product.id, 3);
     expect(big.status).toBe(409);
     expect(big.body).toMatchObject({ code: 'customer-limit-reached', remaining: 2 });
-    await request(t.url).get(`/api/products/${product.id}`).expect(200).expect(({ body }) => expect(body.available).toBe(96));
+    await request(t.url)
+      .get(`/api/products/${product.id}`)
+      .expect(200)
+      .expect(({ body }) => expect(body.available).toBe(96));
     await expectInvariants(t.dataSource, new Map([[product.id, 100]]));
   });
 
@@ -102,7 +108,13 @@ describe('per-customer limits (e2e)', () => {
     expect((await hold('cus_two', limited.id)).status).toBe(409);
     expect((await hold('cus_two', free.id, 5)).status).toBe(201);
     expect((await hold('cus_two', free.id, 5)).status).toBe(201);
-    await expectInvariants(t.dataSource, new Map([[limited.id, 10], [free.id, 10]]));
+    await expectInvariants(
+      t.dataSource,
+      new Map([
+        [limited.id, 10],
+        [free.id, 10],
+      ]),
+    );
   });
 
   it('does not apply to anonymous requests (auth off: there is no customer to count)', async () => {

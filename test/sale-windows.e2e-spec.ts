@@ -58,7 +58,9 @@ describe('sale windows (e2e)', () => {
     t.clock.advance(30);
     const after = (await request(t.url).get(`/api/products/${product.id}`).expect(200)).body;
     expect(after).toEqual({ ...before, on_sale: false });
-    const listed = await request(t.url).get(`/api/products?after_id=${product.id - 1}&limit=1`).expect(200);
+    const listed = await request(t.url)
+      .get(`/api/products?after_id=${product.id - 1}&limit=1`)
+      .expect(200);
     expect(listed.body.data[0]).toEqual(after);
   });
 

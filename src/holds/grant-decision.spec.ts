@@ -40,24 +40,30 @@ describe('decideGrants', () => {
   });
 
   it('starts from what the customer already owns, and reports what remains', () => {
-    const decisions = decideGrants([{ qty: 2, customerId: 'a' }, { qty: 1, customerId: 'a' }], {
-      available: 100,
-      maxPerCustomer: 3,
-      owned: new Map([['a', 2]]),
-    });
+    const decisions = decideGrants(
+      [
+        { qty: 2, customerId: 'a' },
+        { qty: 1, customerId: 'a' },
+      ],
+      {
+        available: 100,
+        maxPerCustomer: 3,
+        owned: new Map([['a', 2]]),
+      },
+    );
     expect(decisions).toEqual([{ kind: 'limit-reached', limit: 3, remaining: 1 }, { kind: 'granted' }]);
   });
 
   it('never reports a negative remainder when the limit was lowered below what is owned', () => {
-    expect(
-      decideGrants([{ qty: 1, customerId: 'a' }], { available: 9, maxPerCustomer: 1, owned: new Map([['a', 3]]) }),
-    ).toEqual([{ kind: 'limit-reached', limit: 1, remaining: 0 }]);
+    expect(decideGrants([{ qty: 1, customerId: 'a' }], { available: 9, maxPerCustomer: 1, owned: new Map([['a', 3]]) })).toEqual([
+      { kind: 'limit-reached', limit: 1, remaining: 0 },
+    ]);
   });
 
   it('leaves anonymous requests and unlimited products to the stock alone', () => {
-    expect(
-      decideGrants([{ qty: 5, customerId: null }], { available: 5, maxPerCustomer: 1, owned: none }),
-    ).toEqual([{ kind: 'granted' }]);
+    expect(decideGrants([{ qty: 5, customerId: null }], { available: 5, maxPerCustomer: 1, owned: none })).toEqual([
+      { kind: 'granted' },
+    ]);
     expect(
       decideGrants([{ qty: 5, customerId: 'a' }], { available: 5, maxPerCustomer: null, owned: new Map([['a', 9]]) }),
     ).toEqual([{ kind: 'granted' }]);

@@ -16,9 +16,7 @@ export interface GrantState {
 }
 
 export type GrantDecision =
-  | { kind: 'granted' }
-  | { kind: 'insufficient'; available: number }
-  | { kind: 'limit-reached'; limit: number; remaining: number };
+  { kind: 'granted' } | { kind: 'insufficient'; available: number } | { kind: 'limit-reached'; limit: number; remaining: number };
 
 /**
  * Decides requests in arrival order. A customer's allowance shrinks with every unit granted to

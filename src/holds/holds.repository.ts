@@ -106,7 +106,7 @@ function toHold(row: Record<string, unknown>): Hold {
     qty: Number(row.qty),
     status: row.status as HoldStatus,
     expiresAt: toDate(row.expires_at)!,
-    customerId: row.customer_id === null || row.customer_id === undefined ? null : String(row.customer_id),
+    customerId: (row.customer_id as string | null | undefined) ?? null,
     createdAt: toDate(row.created_at)!,
     updatedAt: toDate(row.updated_at)!,
   };

@@ -121,7 +121,7 @@ function toOrder(row: Record<string, unknown>): Order {
     amount: String(toDecimalString(row.amount, 2)),
     status: row.status as OrderStatus,
     payBy: toDate(row.pay_by)!,
-    customerId: row.customer_id === null || row.customer_id === undefined ? null : String(row.customer_id),
+    customerId: (row.customer_id as string | null | undefined) ?? null,
     createdAt: toDate(row.created_at)!,
     updatedAt: toDate(row.updated_at)!,
   };

@@ -21,7 +21,11 @@ describe('sale window decided under the product lock (MySQL row lock staging)', 
   it('sells to requests that waited for the lock across the opening, and refuses those that waited across the end', async () => {
     const product = await newProduct(t.dataSource, { stock: 100 });
     const at = (seconds: number) => toSqlDateTime(new Date(t.clock.now().getTime() + seconds * 1000));
-    await t.dataSource.query('UPDATE products SET sale_starts_at = ?, sale_ends_at = ? WHERE id = ?', [at(10), at(20), product.id]);
+    await t.dataSource.query('UPDATE products SET sale_starts_at = ?, sale_ends_at = ? WHERE id = ?', [
+      at(10),
+      at(20),
+      product.id,
+    ]);
     const hold = () => request(t.url).post('/api/holds').send({ product_id: product.id, qty: 1 });
 
     const lock = await lockProductRow(t.config.database, product.id);

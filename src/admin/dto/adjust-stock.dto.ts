@@ -22,4 +22,3 @@ export class AdjustStockDto {
   @MaxLength(500)
   note?: string;
 }
-

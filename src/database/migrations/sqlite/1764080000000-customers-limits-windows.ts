@@ -50,7 +50,9 @@ export class CustomersLimitsWindows1764080000000 implements MigrationInterface {
     await queryRunner.query('CREATE INDEX idx_idempotency_keys_expiry ON idempotency_keys (expires_at)');
   }
 
-  async down(): Promise<void> {
-    throw new Error('CustomersLimitsWindows1764080000000 is not reversible on SQLite: restore the file from a backup');
+  down(): Promise<void> {
+    return Promise.reject(
+      new Error('CustomersLimitsWindows1764080000000 is not reversible on SQLite: restore the file from a backup'),
+    );
   }
 }
