@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../http/problem.schema';
 import { OrderResponse } from '../orders/order.response';
 import { OrdersService } from '../orders/orders.service';
@@ -22,6 +22,7 @@ export class AdminOrdersController {
   constructor(private readonly orders: OrdersService) {}
 
   @Get()
+  @ApiOperation({ summary: 'The orders of every customer, oldest first, with filters (operators)' })
   @ApiOkResponse({ type: OrderListResponse, description: 'Oldest first (by id); page on with ?after_id=' })
   @ApiProblems({ 400: true })
   list(@Query() query: ListOrdersQuery): Promise<{ data: OrderResponse[] }> {
@@ -35,6 +36,7 @@ export class AdminOrdersController {
 
   /** As the customer's cancel, for any customer's order. */
   @Post(':id/cancel')
+  @ApiOperation({ summary: 'Cancel any order (operators)' })
   @HttpCode(200)
   @ApiOkResponse({ type: OrderResponse, description: 'The order, cancelled (or expired, as it was)' })
   @ApiProblems({ 409: 'The order is paid, failed or owed a refund' })

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiCreatedResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { PositiveIntPipe } from '../http/positive-int.pipe';
 import { IdempotencyClaim } from '../idempotency/idempotency-claim';
 import { Idempotent, IdempotencyKeyClaim } from '../idempotency/idempotency.interceptor';
@@ -25,6 +25,7 @@ export class AdminProductsController {
   ) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create a product (operators)' })
   @ApiCreatedResponse({ type: ProductResponse })
   @ApiProblems({ 400: 'Invalid body, or a sale window whose start is not before its end' })
   create(@Body() body: CreateProductDto): Promise<ProductResponse> {
@@ -32,6 +33,7 @@ export class AdminProductsController {
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Change the name, price, sale window or limit of a product (operators)' })
   @ApiParam({ name: 'id', schema: { type: 'integer', minimum: 1 } })
   @ApiOkResponse({ type: ProductResponse, description: 'The product as changed; the cache is invalidated at once' })
   @ApiProblems({ 400: 'Invalid body, or a sale window whose start is not before its end' })
@@ -40,6 +42,7 @@ export class AdminProductsController {
   }
 
   @Post(':id/stock')
+  @ApiOperation({ summary: 'Restock or write off units, through the stock ledger (operators)' })
   @HttpCode(200)
   @ApiParam({ name: 'id', schema: { type: 'integer', minimum: 1 } })
   @ApiOkResponse({ type: ProductResponse, description: 'The product after the restock or write-off' })
@@ -58,6 +61,7 @@ export class AdminProductsController {
   }
 
   @Get(':id/movements')
+  @ApiOperation({ summary: 'The stock ledger of a product, newest first (operators)' })
   @ApiParam({ name: 'id', schema: { type: 'integer', minimum: 1 } })
   @ApiOkResponse({ type: MovementListResponse, description: 'The stock ledger of the product, newest first' })
   @ApiProblems({ 400: true })
