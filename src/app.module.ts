@@ -20,6 +20,7 @@ import { PaymentsModule } from './payments/payments.module';
 import { cacheModuleOptions } from './products/cache-stores';
 import { ProductsModule } from './products/products.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { SweepsModule } from './stock/sweeps.module';
 
 export interface AppOverrides {
   /** Replaces the system clock (tests move time instead of sleeping). */
@@ -47,6 +48,7 @@ export class AppModule {
         HoldsModule,
         OrdersModule,
         PaymentsModule,
+        SweepsModule,
         HealthModule,
       ],
       providers: [
