@@ -7,14 +7,12 @@ import { Clock } from '../core/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Metrics } from '../metrics/metrics.service';
-import { ProductResponse } from './product.response';
+import { prepareProduct, PreparedProduct } from './product-json';
+import { ProductSnapshot } from './product.response';
 import { CACHE_FAILED, SharedCacheGuard } from './shared-cache-guard';
 
 /** How long a product's version tag is kept; far longer than any entry it versions. */
 const VERSION_TTL_MS = 24 * 3600 * 1000;
-
-/** A product's answer as it goes on the wire: serialized once, when the entry is filled. */
-export type ProductJson = string;
 
 /**
  * The product read cache. Entries are keyed by a per-product version tag, and invalidating a
@@ -29,8 +27,8 @@ export type ProductJson = string;
  * writes. A write whose invalidation fails still succeeds (it has committed).
  *
  * Without REDIS_URL the entries live in a Map of this process (LocalProductEntries), where a hit
- * is one lookup: no store round trip, no timer, no promise race. Entries are the JSON bytes of
- * the answer, prepared once when the entry is filled, so a hit serializes nothing.
+ * is one lookup: no store round trip, no timer, no promise race. Entries are the answer's JSON,
+ * prepared once when the entry is filled (product-json.ts), so a hit only splices `on_sale` in.
  */
 @Injectable()
 export class ProductCache implements OnModuleInit, OnApplicationShutdown {
@@ -60,27 +58,27 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
     metrics.trackCacheAvailability(() => this.guard.available);
   }
 
-  async read(id: number, load: () => Promise<ProductResponse | null>): Promise<ProductJson | null> {
-    if (this.ttlMs === 0) return serialize(await load());
+  async read(id: number, load: () => Promise<ProductSnapshot | null>): Promise<PreparedProduct | null> {
+    if (this.ttlMs === 0) return prepare(await load());
     if (this.local) return this.readLocal(id, load);
     if (!(await this.guard.usable(() => this.recover()))) return this.bypass(load);
     const failuresBefore = this.guard.failures;
     const version = await this.guard.attempt(() => this.cache.get<string>(this.versionKey(id)));
     if (version === CACHE_FAILED || this.guard.failures !== failuresBefore) return this.bypass(load);
     const key = `${this.prefix}${id}@${version ?? '0'}`;
-    const cached = await this.guard.attempt(() => this.cache.get<ProductJson>(key));
+    const cached = await this.guard.attempt(() => this.cache.get<string>(key));
     if (cached === CACHE_FAILED || this.guard.failures !== failuresBefore) return this.bypass(load);
     if (typeof cached === 'string') {
       this.metrics.cacheHit();
-      return cached;
+      return JSON.parse(cached) as PreparedProduct;
     }
     this.metrics.cacheMiss();
-    const fresh = serialize(await load());
-    if (fresh !== null) await this.guard.attempt(() => this.cache.set(key, fresh, this.ttlMs));
+    const fresh = prepare(await load());
+    if (fresh !== null) await this.guard.attempt(() => this.cache.set(key, JSON.stringify(fresh), this.ttlMs));
     return fresh;
   }
 
-  private async readLocal(id: number, load: () => Promise<ProductResponse | null>): Promise<ProductJson | null> {
+  private async readLocal(id: number, load: () => Promise<ProductSnapshot | null>): Promise<PreparedProduct | null> {
     const hit = this.local!.get(id);
     if (hit !== undefined) {
       this.metrics.cacheHit();
@@ -88,7 +86,7 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
     }
     this.metrics.cacheMiss();
     const fill = this.local!.startFill(id);
-    const fresh = serialize(await load());
+    const fresh = prepare(await load());
     if (fresh !== null) fill(fresh);
     return fresh;
   }
@@ -122,9 +120,9 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
     await this.cache.disconnect().catch(() => undefined);
   }
 
-  private async bypass(load: () => Promise<ProductResponse | null>): Promise<ProductJson | null> {
+  private async bypass(load: () => Promise<ProductSnapshot | null>): Promise<PreparedProduct | null> {
     this.metrics.cacheBypass();
-    return serialize(await load());
+    return prepare(await load());
   }
 
   /** Ends an outage: the invalidations missed during it are written first, then it is trusted. */
@@ -159,8 +157,8 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-function serialize(product: ProductResponse | null): ProductJson | null {
-  return product === null ? null : JSON.stringify(product);
+function prepare(snapshot: ProductSnapshot | null): PreparedProduct | null {
+  return snapshot === null ? null : prepareProduct(snapshot);
 }
 
 /**
@@ -170,7 +168,7 @@ function serialize(product: ProductResponse | null): ProductJson | null {
  * write's invalidation (the version tags do the same in Redis).
  */
 class LocalProductEntries {
-  private readonly entries = new Map<number, { json: ProductJson; expiresAt: number }>();
+  private readonly entries = new Map<number, { product: PreparedProduct; expiresAt: number }>();
   private readonly generations = new Map<number, number>();
 
   constructor(
@@ -178,21 +176,21 @@ class LocalProductEntries {
     private readonly now: () => number,
   ) {}
 
-  get(id: number): ProductJson | undefined {
+  get(id: number): PreparedProduct | undefined {
     const entry = this.entries.get(id);
     if (entry === undefined) return undefined;
-    if (entry.expiresAt > this.now()) return entry.json;
+    if (entry.expiresAt > this.now()) return entry.product;
     this.entries.delete(id);
     return undefined;
   }
 
   /** Call before loading; the returned function stores what was loaded, unless it is stale. */
-  startFill(id: number): (json: ProductJson) => void {
+  startFill(id: number): (product: PreparedProduct) => void {
     const generation = this.generations.get(id) ?? 0;
     // The TTL runs from before the load: the answer is as old as the moment the load started.
     const expiresAt = this.now() + this.ttlMs;
-    return (json) => {
-      if ((this.generations.get(id) ?? 0) === generation) this.entries.set(id, { json, expiresAt });
+    return (product) => {
+      if ((this.generations.get(id) ?? 0) === generation) this.entries.set(id, { product, expiresAt });
     };
   }
 
