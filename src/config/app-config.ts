@@ -51,6 +51,8 @@ export interface AppConfig {
   holdBatchMax: number;
   /** Most hold requests waiting per product before new ones get 503. */
   holdQueueMax: number;
+  /** Most open live-stock streams on this instance before new ones get 503. */
+  streamMaxClients: number;
 }
 
 export class ConfigError extends Error {
@@ -137,6 +139,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     holdBatching: holdBatching === 'on',
     holdBatchMax: integer('HOLD_BATCH_MAX', 256, 1, 10_000),
     holdQueueMax: integer('HOLD_QUEUE_MAX', 10_000, 1, 1_000_000),
+    streamMaxClients: integer('STREAM_MAX_CLIENTS', 10_000, 1, 1_000_000),
   };
 }
 

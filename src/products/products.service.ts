@@ -22,6 +22,12 @@ export class ProductsService {
     return product;
   }
 
+  /** The product as it is now in the database, never from the cache (the live streams' source). */
+  async readFresh(id: number): Promise<ProductResponse | null> {
+    const row = await this.products.findById(id);
+    return row ? toProductResponse(row) : null;
+  }
+
   async list(limit = DEFAULT_PAGE_SIZE, afterId = 0): Promise<{ data: ProductResponse[] }> {
     const rows = await this.products.list(limit, afterId);
     return { data: rows.map(toProductResponse) };

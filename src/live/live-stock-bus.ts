@@ -1,0 +1,114 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
+import { PinoLogger } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+
+export interface LiveStockListener {
+  /** Products changed (and committed) on another instance. */
+  changed(ids: number[]): void;
+  /** The link to the other instances is back after an outage: anything may have changed meanwhile. */
+  resync(): void;
+}
+
+/**
+ * Carries "product N changed" between the instances of one deployment: one Redis pub/sub channel
+ * per deployment (named after the database, like the cache keys), one subscriber connection per
+ * instance whatever the number of streams. Without REDIS_URL it carries nothing: one instance
+ * hears its own changes directly.
+ *
+ * A Redis outage degrades to in-process delivery. Changes this instance could not publish are
+ * published when Redis is back, and on reconnecting the subscriber asks for a resync (every
+ * subscribed product read again), so the streams end on the latest state either way.
+ */
+@Injectable()
+export class LiveStockBus implements OnApplicationShutdown {
+  private readonly instanceId = randomUUID();
+  private readonly channel: string;
+  private subscriber: Redis | null = null;
+  private publisher: Redis | null = null;
+  private listener: LiveStockListener | null = null;
+  private readonly unpublished = new Set<number>();
+  private outageLogged = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext(LiveStockBus.name);
+    this.channel = `flash-sale:${config.database.database}:live-stock`;
+  }
+
+  /** Connects in the background: the service starts (and streams locally) even with Redis down. */
+  start(listener: LiveStockListener): void {
+    this.listener = listener;
+    const url = this.config.redisUrl;
+    if (url === null) return;
+    const options = {
+      // Reconnect forever, never more than a second apart: streams resume soon after Redis does.
+      retryStrategy: (attempt: number) => Math.min(attempt * 100, 1_000),
+      maxRetriesPerRequest: 1,
+    };
+    this.subscriber = new Redis(url, options);
+    this.publisher = new Redis(url, { ...options, enableOfflineQueue: false });
+    for (const client of [this.subscriber, this.publisher]) client.on('error', (error) => this.reportOutage(error));
+
+    let connectedBefore = false;
+    this.subscriber.on('ready', () => {
+      // ioredis subscribes again by itself after a reconnect; what was said meanwhile is lost.
+      if (connectedBefore) this.listener?.resync();
+      connectedBefore = true;
+      this.outageLogged = false;
+    });
+    this.subscriber.on('message', (_channel: string, message: string) => this.receive(message));
+    this.subscriber.subscribe(this.channel).catch((error) => this.reportOutage(error));
+    this.publisher.on('ready', () => void this.publishUnpublished());
+  }
+
+  /** Tells the other instances; never throws and never waits for Redis. */
+  publish(ids: number[]): void {
+    if (this.publisher === null) return;
+    for (const id of ids) this.unpublished.add(id);
+    void this.publishUnpublished();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.subscriber?.disconnect(false);
+    this.publisher?.disconnect(false);
+  }
+
+  private async publishUnpublished(): Promise<void> {
+    if (this.publisher?.status !== 'ready' || this.unpublished.size === 0) return;
+    const ids = [...this.unpublished];
+    this.unpublished.clear();
+    try {
+      await this.publisher.publish(this.channel, JSON.stringify({ from: this.instanceId, ids }));
+    } catch (error) {
+      // Kept for the reconnect; a later change of the same product is the same news.
+      for (const id of ids) this.unpublished.add(id);
+      this.reportOutage(error);
+    }
+  }
+
+  private receive(message: string): void {
+    let parsed: { from?: unknown; ids?: unknown };
+    try {
+      parsed = JSON.parse(message) as typeof parsed;
+    } catch {
+      return;
+    }
+    if (parsed.from === this.instanceId || !Array.isArray(parsed.ids)) return;
+    const ids = parsed.ids.filter((id): id is number => Number.isSafeInteger(id) && id > 0);
+    if (ids.length > 0) this.listener?.changed(ids);
+  }
+
+  private reportOutage(error: unknown): void {
+    if (this.outageLogged) return;
+    this.outageLogged = true;
+    this.logger.warn(
+      { err: error instanceof Error ? error.message : String(error) },
+      'Redis unreachable: live stock is delivered to this instance only until it returns',
+    );
+  }
+}
