@@ -31,6 +31,7 @@ export class LiveStockBus implements OnApplicationShutdown {
   private listener: LiveStockListener | null = null;
   private readonly unpublished = new Set<number>();
   private outageLogged = false;
+  private subscribed = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -50,20 +51,32 @@ export class LiveStockBus implements OnApplicationShutdown {
       retryStrategy: (attempt: number) => Math.min(attempt * 100, 1_000),
       maxRetriesPerRequest: 1,
     };
-    this.subscriber = new Redis(url, options);
+    // Subscribed by hand on every (re)connect, so the resync runs once the subscription is back.
+    this.subscriber = new Redis(url, { ...options, autoResubscribe: false });
     this.publisher = new Redis(url, { ...options, enableOfflineQueue: false });
     for (const client of [this.subscriber, this.publisher]) client.on('error', (error) => this.reportOutage(error));
 
-    let connectedBefore = false;
+    let subscribedBefore = false;
     this.subscriber.on('ready', () => {
-      // ioredis subscribes again by itself after a reconnect; what was said meanwhile is lost.
-      if (connectedBefore) this.listener?.resync();
-      connectedBefore = true;
-      this.outageLogged = false;
+      this.subscriber!.subscribe(this.channel).then(
+        () => {
+          this.subscribed = true;
+          this.outageLogged = false;
+          // What the other instances said while this one was not listening is lost: read again.
+          if (subscribedBefore) this.listener?.resync();
+          subscribedBefore = true;
+        },
+        (error) => this.reportOutage(error),
+      );
     });
+    this.subscriber.on('close', () => (this.subscribed = false));
     this.subscriber.on('message', (_channel: string, message: string) => this.receive(message));
-    this.subscriber.subscribe(this.channel).catch((error) => this.reportOutage(error));
     this.publisher.on('ready', () => void this.publishUnpublished());
+  }
+
+  /** True while this instance hears the others (always false without REDIS_URL). */
+  get connected(): boolean {
+    return this.subscribed;
   }
 
   /** Tells the other instances; never throws and never waits for Redis. */

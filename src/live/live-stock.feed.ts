@@ -67,6 +67,14 @@ export class LiveStockFeed implements OnModuleInit, OnApplicationShutdown {
         this.set(open());
       },
     });
+    new Gauge({
+      name: 'flash_sale_stream_bus_connected',
+      help: '1 while this instance hears the changes of the others through Redis; 0 without REDIS_URL or during an outage',
+      registers,
+      collect() {
+        this.set(bus.connected ? 1 : 0);
+      },
+    });
     this.events = new Counter({ name: 'flash_sale_stream_events_total', help: 'product events written to live-stock streams', registers });
     this.dropped = new Counter({
       name: 'flash_sale_stream_disconnects_total',
