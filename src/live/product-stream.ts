@@ -66,8 +66,8 @@ export class ProductStream {
 
   private write(chunk: string): boolean {
     if (this.res.writableLength > MAX_BUFFERED_BYTES) {
-      this.res.destroy();
       this.finish('slow');
+      this.res.destroy();
       return false;
     }
     this.res.write(chunk);
