@@ -9,6 +9,7 @@ import { strictValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { observeHttpRequests } from './metrics/http-metrics';
 import { setupOpenApi } from './openapi/openapi';
+import { serveStorefront } from './storefront/storefront';
 
 /** The contract's body limit: 16 KiB; larger bodies get 413. */
 export const BODY_LIMIT_BYTES = 16 * 1024;
@@ -34,6 +35,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   app.useGlobalPipes(strictValidationPipe());
   observeHttpRequests(app);
   setupOpenApi(app);
+  serveStorefront(app);
   return app;
 }
 

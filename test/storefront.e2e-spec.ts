@@ -1,0 +1,60 @@
+import { Page } from 'playwright-core';
+import { newProduct } from './support/factories';
+import { postHold } from './support/http';
+import { launchBrowser } from './support/browser';
+import { expectInvariants } from './support/invariants';
+import { startTestApp, TestApp } from './support/test-app';
+
+/**
+ * The storefront in a real browser (headless Chromium): the page follows the live stream, and
+ * the buy flow and its refusals read as a shopper would read them.
+ */
+describe('storefront (GET /, headless Chromium)', () => {
+  let t: TestApp;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('shows live availability, buys a unit, and tells the shopper when it is sold out', async () => {
+    const product = await newProduct(t.dataSource, { name: 'Test Sneaker', price: '99.00', stock: 3 });
+    page = await browser.context.newPage();
+    // A blocked script (CSP) or a failed request would show here, not as a silent blank page.
+    page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(`${t.url}/`);
+
+    const card = page.locator(`article[data-product-id="${product.id}"]`);
+    await card.locator('.name', { hasText: 'Test Sneaker' }).waitFor();
+    await card.locator('.available', { hasText: '3 left' }).waitFor();
+    await card.locator('.live.on').waitFor();
+
+    // Another shopper takes a unit: the count falls without a reload.
+    expect((await postHold(t.url, product.id, 1)).status).toBe(201);
+    await card.locator('.available', { hasText: '2 left' }).waitFor();
+
+    // This shopper holds one and orders it.
+    await card.getByRole('button', { name: 'Hold' }).click();
+    await page.locator('#basket-timer', { hasText: /^00:0[12]:\d\d left to order$/ }).waitFor();
+    await card.locator('.available', { hasText: '1 left' }).waitFor();
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.locator('#message', { hasText: 'Order placed: 1 unit(s), $99.00' }).waitFor();
+
+    // The last unit goes to someone else; this shopper's attempt is refused in plain words.
+    expect((await postHold(t.url, product.id, 1)).status).toBe(201);
+    await card.locator('.available', { hasText: 'Sold out' }).waitFor();
+    await card.getByRole('button', { name: 'Hold' }).click();
+    await page.locator('#message.refusal', { hasText: 'Sold out: every unit is taken.' }).waitFor();
+
+    expect(problems.filter((p) => !/409|Conflict/.test(p))).toEqual([]);
+    await expectInvariants(t.dataSource, new Map([[product.id, 3]]));
+  });
+});
