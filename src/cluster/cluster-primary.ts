@@ -6,6 +6,7 @@ import { AppConfig, ConfigError, ONE_PROCESS_ONLY } from '../config/app-config';
 import { dataSourceOptions } from '../database/data-source-options';
 import { prepareDatabase } from '../database/prepare-database';
 import { seedDemoProducts } from '../database/seed';
+import { relayLiveStockBetweenWorkers } from '../live/live-stock-cluster-relay';
 import { serveClusterMetrics } from '../metrics/cluster-metrics';
 
 /** A worker that dies is replaced after this pause, so a crash loop cannot spin the CPU. */
@@ -26,6 +27,7 @@ export async function runClusterPrimary(config: AppConfig, workers: number): Pro
 
   cluster.setupPrimary({ exec: join(__dirname, '..', 'main.js') });
   serveClusterMetrics();
+  if (config.redisUrl === null) relayLiveStockBetweenWorkers();
   let stopping = false;
   const fork = () => cluster.fork({ CLUSTER_WORKERS: String(workers) });
 

@@ -1,9 +1,11 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
+import cluster from 'node:cluster';
 import { PinoLogger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { isLiveStockMessage, LIVE_STOCK_MESSAGE, LiveStockMessage } from './live-stock-cluster-relay';
 
 export interface LiveStockListener {
   /** Products changed (and committed) on another instance. */
@@ -15,8 +17,8 @@ export interface LiveStockListener {
 /**
  * Carries "product N changed" between the instances of one deployment: one Redis pub/sub channel
  * per deployment (named after the database, like the cache keys), one subscriber connection per
- * instance whatever the number of streams. Without REDIS_URL it carries nothing: one instance
- * hears its own changes directly.
+ * instance whatever the number of streams. Without REDIS_URL an instance hears its own changes
+ * directly, and cluster workers tell each other through the primary (IPC).
  *
  * A Redis outage degrades to in-process delivery. Changes this instance could not publish are
  * published when Redis is back, and on reconnecting the subscriber asks for a resync (every
@@ -32,6 +34,7 @@ export class LiveStockBus implements OnApplicationShutdown {
   private readonly unpublished = new Set<number>();
   private outageLogged = false;
   private subscribed = false;
+  private workerMessages: ((message: unknown) => void) | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -45,7 +48,10 @@ export class LiveStockBus implements OnApplicationShutdown {
   start(listener: LiveStockListener): void {
     this.listener = listener;
     const url = this.config.redisUrl;
-    if (url === null) return;
+    if (url === null) {
+      if (cluster.isWorker) this.listenToOtherWorkers();
+      return;
+    }
     const options = {
       // Reconnect forever, never more than a second apart: streams resume soon after Redis does.
       retryStrategy: (attempt: number) => Math.min(attempt * 100, 1_000),
@@ -81,12 +87,24 @@ export class LiveStockBus implements OnApplicationShutdown {
 
   /** Tells the other instances; never throws and never waits for Redis. */
   publish(ids: number[]): void {
+    if (this.config.redisUrl === null && cluster.isWorker) {
+      process.send?.({ type: LIVE_STOCK_MESSAGE, ids } satisfies LiveStockMessage);
+      return;
+    }
     if (this.publisher === null) return;
     for (const id of ids) this.unpublished.add(id);
     void this.publishUnpublished();
   }
 
+  private listenToOtherWorkers(): void {
+    this.workerMessages = (message: unknown) => {
+      if (isLiveStockMessage(message)) this.listener?.changed(message.ids.filter((id) => Number.isSafeInteger(id) && id > 0));
+    };
+    process.on('message', this.workerMessages);
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    if (this.workerMessages) process.off('message', this.workerMessages);
     this.subscriber?.disconnect(false);
     this.publisher?.disconnect(false);
   }
