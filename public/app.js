@@ -135,7 +135,9 @@ async function placeOrder() {
   try {
     const order = await api('POST', '/api/orders', { hold_id: hold.id });
     endHold();
-    say(`Order placed: ${order.qty} unit(s), $${order.amount}, waiting for payment until ${new Date(order.pay_by).toLocaleTimeString()}. Order id ${order.id}.`);
+    say(
+      `Order placed: ${order.qty} unit(s), $${order.amount}, waiting for payment until ${new Date(order.pay_by).toLocaleTimeString()}. Order id ${order.id}.`,
+    );
   } catch (error) {
     endHold();
     say(error.text ?? 'The shop could not be reached.', true);

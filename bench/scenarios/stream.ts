@@ -125,7 +125,10 @@ export const stream: Scenario = {
         received = 0;
         const done = new Promise<void>((resolve, reject) => {
           allReceived = resolve;
-          setTimeout(() => reject(new Error(`change ${i}: ${received}/${subscribers.length} subscribers got it within 60 s`)), 60_000).unref();
+          setTimeout(
+            () => reject(new Error(`change ${i}: ${received}/${subscribers.length} subscribers got it within 60 s`)),
+            60_000,
+          ).unref();
         });
         sentAt = performance.now();
         const answer = await fetch(`${app.url}/api/holds`, {
@@ -151,13 +154,24 @@ export const stream: Scenario = {
         rssPerStream: rssBefore !== null && rssAfter !== null ? Math.round(((rssAfter - rssBefore) * 1024 * 1024) / STREAMS) : null,
         latencies: sorted,
         fanOutMeanMs: fanOutMs.reduce((a, b) => a + b, 0) / fanOutMs.length,
-        holdP50: percentile([...holdLatencies].sort((a, b) => a - b), 50),
+        holdP50: percentile(
+          [...holdLatencies].sort((a, b) => a - b),
+          50,
+        ),
         refused,
         finalAvailable,
         slowDrops,
         checks: [
-          check(`all ${STREAMS} streams open (200)`, subscribers.every((s) => s.status === 200), `${subscribers.filter((s) => s.status !== 200).length} refused`),
-          check('the stream past STREAM_MAX_CLIENTS: 503 + Retry-After', refused.status === 503 && /\r\nretry-after: \d+/i.test(refused.headers), `status ${refused.status}`),
+          check(
+            `all ${STREAMS} streams open (200)`,
+            subscribers.every((s) => s.status === 200),
+            `${subscribers.filter((s) => s.status !== 200).length} refused`,
+          ),
+          check(
+            'the stream past STREAM_MAX_CLIENTS: 503 + Retry-After',
+            refused.status === 503 && /\r\nretry-after: \d+/i.test(refused.headers),
+            `status ${refused.status}`,
+          ),
           check('every subscriber got every change', latencies.length === STREAMS * CHANGES, `${latencies.length} of ${STREAMS * CHANGES}`),
           check(
             'every subscriber ends on the final state',

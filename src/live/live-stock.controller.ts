@@ -20,7 +20,11 @@ export class LiveStockController {
       'available or on_sale (at most one per 250 ms), and a comment line every 15 s',
     schema: { type: 'string' },
   })
-  @ApiProblems({ 400: 'id is not a positive integer', 404: 'Unknown product', 503: 'STREAM_MAX_CLIENTS streams are open already (Retry-After)' })
+  @ApiProblems({
+    400: 'id is not a positive integer',
+    404: 'Unknown product',
+    503: 'STREAM_MAX_CLIENTS streams are open already (Retry-After)',
+  })
   stream(
     @Param('id', PositiveIntPipe) id: number,
     @Headers('last-event-id') lastEventId: string | undefined,

@@ -104,7 +104,15 @@ export class LiveStockFeed implements OnModuleInit, OnApplicationShutdown {
   subscribe(stream: ProductStream, first: ProductResponse): void {
     let channel = this.channels.get(stream.productId);
     if (!channel) {
-      channel = { productId: stream.productId, streams: new Set(), lastSentAt: 0, dirty: false, reading: false, timer: null, saleTimer: null };
+      channel = {
+        productId: stream.productId,
+        streams: new Set(),
+        lastSentAt: 0,
+        dirty: false,
+        reading: false,
+        timer: null,
+        saleTimer: null,
+      };
       this.channels.set(stream.productId, channel);
       this.armSaleTimer(channel, first);
     }

@@ -41,9 +41,7 @@ export class LiveStockService {
     reply.hijack();
     const raw = reply.raw;
     if (raw.destroyed || raw.socket?.destroyed !== false) return; // the client left during the read
-    const stream = new ProductStream(productId, raw, parseLastEventId(lastEventIdHeader), (s, reason) =>
-      this.feed.forget(s, reason),
-    );
+    const stream = new ProductStream(productId, raw, parseLastEventId(lastEventIdHeader), (s, reason) => this.feed.forget(s, reason));
     stream.open();
     this.feed.subscribe(stream, product);
   }

@@ -20,7 +20,12 @@ describe('live stock in cluster mode without Redis (CLUSTER_WORKERS=2)', () => {
 
   beforeAll(async () => {
     server = await startServerProcess({ DATABASE_URL: databaseUrl, CLUSTER_WORKERS: '2', DB_POOL_SIZE: '4' });
-    while (server.output().split('\n').filter((line) => line.includes('worker listening')).length < 2) {
+    while (
+      server
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('worker listening')).length < 2
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     dataSource = await connectTo(databaseUrl);
