@@ -1,4 +1,5 @@
 import { Page } from 'playwright-core';
+import request from 'supertest';
 import { newProduct } from './support/factories';
 import { postHold } from './support/http';
 import { launchBrowser } from './support/browser';
@@ -22,6 +23,24 @@ describe('storefront (GET /, headless Chromium)', () => {
   afterAll(async () => {
     await browser?.close();
     await t?.close();
+  });
+
+  it('serves the page with a CSP that allows only its own scripts, and leaves the API its whole policy', async () => {
+    const page = await request(t.url).get('/').expect(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    const policy = page.headers['content-security-policy'];
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("script-src-attr 'none'");
+    expect(policy).not.toContain('upgrade-insecure-requests');
+    expect(page.text).not.toMatch(/<script>|on(click|load)=/);
+    await request(t.url)
+      .get('/app.js')
+      .expect(200)
+      .expect('content-type', /javascript/);
+    const api = await request(t.url).get('/api/products').expect(200);
+    expect(api.headers['content-security-policy']).toContain('upgrade-insecure-requests');
+    const unknown = await request(t.url).get('/no-such-page').expect(404);
+    expect(unknown.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 
   it('shows live availability, buys a unit, and tells the shopper when it is sold out', async () => {
