@@ -113,8 +113,10 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^CMD \["node", "dist\/main"\]$/m);
     const node = JSON.parse(read('package.json')).engines.node as string;
-    expect(node).toMatch(/^>=20\./);
-    expect(dockerfile.match(/^FROM node:(\d+)/gm)?.every((line) => line.endsWith(':20'))).toBe(true);
+    // Node 24 LTS is the target (the image, .nvmrc); Node 22 keeps working, so it is the floor.
+    expect(node).toMatch(/^>=22\./);
+    expect(read('.nvmrc').trim()).toBe('24');
+    expect(dockerfile.match(/^FROM node:(\d+)/gm)?.every((line) => line.endsWith(':24'))).toBe(true);
   });
 
   it('copies only what .dockerignore lets through', () => {

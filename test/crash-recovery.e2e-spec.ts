@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { parseDatabaseUrl } from '../src/config/app-config';
-import { dataSourceOptions } from '../src/database/data-source-options';
-import { jsonValueSql } from '../src/database/engine';
+import { openDataSource } from '../src/database/open-data-source';
+import { jsonValueSql } from '../src/database/dialect';
 import { execute, queryRows } from '../src/database/sql';
 import { expectInvariants } from './support/invariants';
 import { ServerProcess, startServerProcess } from './support/server-process';
@@ -40,7 +40,7 @@ describe('SIGKILL in the middle of a selling storm (e2e, the built server as a c
 
   it('loses nothing committed, executes nothing twice, and keeps the invariants after a restart', async () => {
     server = await startServerProcess(env);
-    db = await new DataSource(dataSourceOptions(parseDatabaseUrl(databaseUrl), 2)).initialize();
+    db = await openDataSource(parseDatabaseUrl(databaseUrl));
     const stock = new Map<number, number>();
     for (let i = 0; i < 3; i++) {
       const { insertId } = await execute(db, "INSERT INTO products (name, price, stock) VALUES (?, '3.00', 40)", [`Storm ${i}`]);
@@ -126,7 +126,7 @@ describe('SIGKILL in the middle of a selling storm (e2e, the built server as a c
     for (;;) {
       const [{ n }] = await queryRows(db, "SELECT COUNT(*) AS n FROM holds WHERE status = 'active'");
       if (Number(n) === 0) break;
-      if (Date.now() > deadline) throw new Error(`${n} hold(s) still active after the restart`);
+      if (Date.now() > deadline) throw new Error(`${Number(n)} hold(s) still active after the restart`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     const [{ reserved }] = await queryRows(db, 'SELECT SUM(reserved) AS reserved FROM products');

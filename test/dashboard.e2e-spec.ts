@@ -18,7 +18,19 @@ const ARRIVING_WITH_ISSUE_12 = new Set([
 ]);
 
 /** PromQL words that are not metric names. Functions are recognised by the `(` that follows them. */
-const KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless', 'bool', 'offset']);
+const KEYWORDS = new Set([
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'and',
+  'or',
+  'unless',
+  'bool',
+  'offset',
+]);
 
 /** The metric names a PromQL expression reads: label matchers, ranges and grouping removed first. */
 export function metricNames(expr: string): string[] {
@@ -53,7 +65,9 @@ describe('the Grafana dashboard (deploy/grafana/dashboards/flash-sale.json)', ()
   });
 
   it('reads the metric names out of PromQL', () => {
-    expect(metricNames('histogram_quantile(0.99, sum by (le, route) (rate(a_bucket{x="y"}[$__rate_interval])))')).toEqual(['a_bucket']);
+    expect(metricNames('histogram_quantile(0.99, sum by (le, route) (rate(a_bucket{x="y"}[$__rate_interval])))')).toEqual([
+      'a_bucket',
+    ]);
     expect(metricNames('sum(rate(a_sum[1m])) / sum(rate(a_count[1m])) * 1e9')).toEqual(['a_sum', 'a_count']);
     expect(metricNames('min by (instance) (up)')).toEqual(['up']);
     expect(metricNames('max(lag) * 1e9')).toEqual(['lag']);

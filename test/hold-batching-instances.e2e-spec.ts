@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { parseDatabaseUrl } from '../src/config/app-config';
-import { dataSourceOptions } from '../src/database/data-source-options';
+import { openDataSource } from '../src/database/open-data-source';
 import { newProduct } from './support/factories';
 import { postHold } from './support/http';
 import { expectInvariants } from './support/invariants';
@@ -16,7 +16,7 @@ describe('two instances batching holds on one database (the built server, two pr
     // The first one creates and migrates the database; the second finds it ready.
     servers.push(await startServerProcess({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' }));
     servers.push(await startServerProcess({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' }));
-    db = await new DataSource(dataSourceOptions(parseDatabaseUrl(databaseUrl), 2)).initialize();
+    db = await openDataSource(parseDatabaseUrl(databaseUrl));
   });
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.stop('SIGTERM')));

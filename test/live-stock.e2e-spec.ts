@@ -10,9 +10,11 @@ import { connectTestDatabase, dropDatabase, newDatabaseUrl } from './support/tes
 
 /** The product as the database has it now, in the stream's terms. */
 async function databaseState(t: TestApp, productId: number): Promise<{ stock: number; available: number }> {
-  const [row] = await queryRows<{ stock: number; reserved: number }>(t.dataSource, 'SELECT stock, reserved FROM products WHERE id = ?', [
-    productId,
-  ]);
+  const [row] = await queryRows<{ stock: number; reserved: number }>(
+    t.dataSource,
+    'SELECT stock, reserved FROM products WHERE id = ?',
+    [productId],
+  );
   return { stock: Number(row.stock), available: Number(row.stock) - Number(row.reserved) };
 }
 

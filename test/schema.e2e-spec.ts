@@ -1,10 +1,10 @@
 import request from 'supertest';
-import { toDecimalString } from '../src/database/decimal-column';
 import { isDuplicateKey } from '../src/database/db-errors';
-import { jsonValueSql } from '../src/database/engine';
-import { execute, queryRows, toDate } from '../src/database/sql';
-import { newId } from '../src/common/ids';
-import { Hold } from '../src/holds/hold.entity';
+import { jsonValueSql } from '../src/database/dialect';
+import { DatabaseReader } from '../src/database/database-reader';
+import { execute, queryRows, toDate, toDecimalString } from '../src/database/sql';
+import { newId } from '../src/core/ids';
+import { HoldsRepository } from '../src/holds/holds.repository';
 import { newHold, newProduct } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -102,11 +102,11 @@ describe('schema (e2e): the database refuses what would break an invariant', () 
     ).rejects.toThrow();
   });
 
-  it('stores times in UTC with milliseconds: written raw or by entity, compared in SQL, read back the same', async () => {
+  it('stores times in UTC with milliseconds: written raw, read by the repository, compared in SQL, read back the same', async () => {
     const p = await newProduct(t.dataSource, { stock: 5 });
     const expiresAt = new Date('2031-03-04T05:06:07.089Z');
     const hold = await newHold(t.dataSource, p, { qty: 1, expiresAt });
-    const entity = await t.dataSource.getRepository(Hold).findOneByOrFail({ id: hold.id });
+    const entity = (await new HoldsRepository(new DatabaseReader(t.dataSource)).findById(hold.id))!;
     expect(entity.expiresAt.toISOString()).toBe('2031-03-04T05:06:07.089Z');
     expect(entity.createdAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
     const [raw] = await queryRows<{ expires_at: unknown; created_at: unknown }>(

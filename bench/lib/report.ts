@@ -106,7 +106,13 @@ export function renderTable(record: RunRecord): string {
     }
   }
   for (const r of record.scenarios.filter((r) => r.name === 'stream' && r.extra)) {
-    const e = r.extra as { streams: number; heapBytesPerStream: number; rssBytesPerStream: number | null; fanOutMeanMs: number; openSeconds: number };
+    const e = r.extra as {
+      streams: number;
+      heapBytesPerStream: number;
+      rssBytesPerStream: number | null;
+      fanOutMeanMs: number;
+      openSeconds: number;
+    };
     out.push(
       `stream: ${e.streams} streams opened in ${e.openSeconds} s; server heap ${fmt(e.heapBytesPerStream)} B and RSS ${e.rssBytesPerStream === null ? '-' : fmt(e.rssBytesPerStream)} B per stream; ` +
         `one change reaches all of them in ${e.fanOutMeanMs} ms on average (delivery p50 ${r.latencyMs.p50} / p99 ${r.latencyMs.p99} ms)`,

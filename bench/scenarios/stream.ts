@@ -80,112 +80,127 @@ export const stream: Scenario = {
   async run(options) {
     const subscribers: Subscriber[] = [];
     const stock = 1_000;
-    const { value, peakRssMb, shutdown } = await withApp('stream', { STREAM_MAX_CLIENTS: String(STREAMS) }, options, async (app) => {
-      const port = Number(new URL(app.url).port);
-      const product = await insertProduct(app.db, 'Flash Sneaker', stock, '99.00');
-      const path = `/api/products/${product}/stream`;
+    const { value, peakRssMb, shutdown } = await withApp(
+      'stream',
+      { STREAM_MAX_CLIENTS: String(STREAMS) },
+      options,
+      async (app) => {
+        const port = Number(new URL(app.url).port);
+        const product = await insertProduct(app.db, 'Flash Sneaker', stock, '99.00');
+        const path = `/api/products/${product}/stream`;
 
-      // Timing of the current change: each subscriber is timed once, when it first sees `expected`.
-      let round = -1;
-      let expected = -1;
-      let sentAt = 0;
-      let received = 0;
-      const latencies: number[] = [];
-      let allReceived: (() => void) | null = null;
-      const onAvailable = (sub: Subscriber, available: number) => {
-        if (available !== expected || sub.timedRound === round) return;
-        sub.timedRound = round;
-        latencies.push(performance.now() - sentAt);
-        if (++received === subscribers.length) allReceived?.();
-      };
+        // Timing of the current change: each subscriber is timed once, when it first sees `expected`.
+        let round = -1;
+        let expected = -1;
+        let sentAt = 0;
+        let received = 0;
+        const latencies: number[] = [];
+        let allReceived: (() => void) | null = null;
+        const onAvailable = (sub: Subscriber, available: number) => {
+          if (available !== expected || sub.timedRound === round) return;
+          sub.timedRound = round;
+          latencies.push(performance.now() - sentAt);
+          if (++received === subscribers.length) allReceived?.();
+        };
 
-      const heapBefore = await heapUsedBytes(app.url);
-      const rssBefore = readRssMb(app.pid);
-      const openStart = performance.now();
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: OPEN_CONCURRENCY }, async () => {
-          while (next < STREAMS) {
-            next++;
-            subscribers.push(await subscribe(port, path, onAvailable));
-          }
-        }),
-      );
-      const openSeconds = (performance.now() - openStart) / 1000;
-      const refused = await subscribe(port, path, () => undefined);
-      refused.socket.destroy();
-      const heapAfter = await heapUsedBytes(app.url);
-      const rssAfter = readRssMb(app.pid);
+        const heapBefore = await heapUsedBytes(app.url);
+        const rssBefore = readRssMb(app.pid);
+        const openStart = performance.now();
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: OPEN_CONCURRENCY }, async () => {
+            while (next < STREAMS) {
+              next++;
+              subscribers.push(await subscribe(port, path, onAvailable));
+            }
+          }),
+        );
+        const openSeconds = (performance.now() - openStart) / 1000;
+        const refused = await subscribe(port, path, () => undefined);
+        refused.socket.destroy();
+        const heapAfter = await heapUsedBytes(app.url);
+        const rssAfter = readRssMb(app.pid);
 
-      const holdLatencies: number[] = [];
-      const fanOutMs: number[] = [];
-      for (let i = 0; i < CHANGES; i++) {
-        round = i;
-        expected = stock - (i + 1);
-        received = 0;
-        const done = new Promise<void>((resolve, reject) => {
-          allReceived = resolve;
-          setTimeout(
-            () => reject(new Error(`change ${i}: ${received}/${subscribers.length} subscribers got it within 60 s`)),
-            60_000,
-          ).unref();
-        });
-        sentAt = performance.now();
-        const answer = await fetch(`${app.url}/api/holds`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ product_id: product, qty: 1 }),
-        });
-        holdLatencies.push(performance.now() - sentAt);
-        if (answer.status !== 201) throw new Error(`hold ${i} answered ${answer.status}`);
-        await done;
-        fanOutMs.push(performance.now() - sentAt);
-        await new Promise((resolve) => setTimeout(resolve, SPACING_MS));
-      }
+        const holdLatencies: number[] = [];
+        const fanOutMs: number[] = [];
+        for (let i = 0; i < CHANGES; i++) {
+          round = i;
+          expected = stock - (i + 1);
+          received = 0;
+          const done = new Promise<void>((resolve, reject) => {
+            allReceived = resolve;
+            setTimeout(
+              () => reject(new Error(`change ${i}: ${received}/${subscribers.length} subscribers got it within 60 s`)),
+              60_000,
+            ).unref();
+          });
+          sentAt = performance.now();
+          const answer = await fetch(`${app.url}/api/holds`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ product_id: product, qty: 1 }),
+          });
+          holdLatencies.push(performance.now() - sentAt);
+          if (answer.status !== 201) throw new Error(`hold ${i} answered ${answer.status}`);
+          await done;
+          fanOutMs.push(performance.now() - sentAt);
+          await new Promise((resolve) => setTimeout(resolve, SPACING_MS));
+        }
 
-      const reserved = await count(app.db, 'SELECT reserved FROM products WHERE id = ?', [product]);
-      const finalAvailable = stock - reserved;
-      const sorted = [...latencies].sort((a, b) => a - b);
-      const metrics = await (await fetch(`${app.url}/metrics`)).text();
-      const slowDrops = Number(/^flash_sale_stream_disconnects_total\{reason="slow"\} (\S+)$/m.exec(metrics)?.[1] ?? 0);
-      return {
-        openSeconds,
-        heapPerStream: Math.round((heapAfter - heapBefore) / STREAMS),
-        rssPerStream: rssBefore !== null && rssAfter !== null ? Math.round(((rssAfter - rssBefore) * 1024 * 1024) / STREAMS) : null,
-        latencies: sorted,
-        fanOutMeanMs: fanOutMs.reduce((a, b) => a + b, 0) / fanOutMs.length,
-        holdP50: percentile(
-          [...holdLatencies].sort((a, b) => a - b),
-          50,
-        ),
-        refused,
-        finalAvailable,
-        slowDrops,
-        checks: [
-          check(
-            `all ${STREAMS} streams open (200)`,
-            subscribers.every((s) => s.status === 200),
-            `${subscribers.filter((s) => s.status !== 200).length} refused`,
+        const reserved = await count(app.db, 'SELECT reserved FROM products WHERE id = ?', [product]);
+        const finalAvailable = stock - reserved;
+        const sorted = [...latencies].sort((a, b) => a - b);
+        const metrics = await (await fetch(`${app.url}/metrics`)).text();
+        const slowDrops = Number(/^flash_sale_stream_disconnects_total\{reason="slow"\} (\S+)$/m.exec(metrics)?.[1] ?? 0);
+        return {
+          openSeconds,
+          heapPerStream: Math.round((heapAfter - heapBefore) / STREAMS),
+          rssPerStream:
+            rssBefore !== null && rssAfter !== null ? Math.round(((rssAfter - rssBefore) * 1024 * 1024) / STREAMS) : null,
+          latencies: sorted,
+          fanOutMeanMs: fanOutMs.reduce((a, b) => a + b, 0) / fanOutMs.length,
+          holdP50: percentile(
+            [...holdLatencies].sort((a, b) => a - b),
+            50,
           ),
-          check(
-            'the stream past STREAM_MAX_CLIENTS: 503 + Retry-After',
-            refused.status === 503 && /\r\nretry-after: \d+/i.test(refused.headers),
-            `status ${refused.status}`,
-          ),
-          check('every subscriber got every change', latencies.length === STREAMS * CHANGES, `${latencies.length} of ${STREAMS * CHANGES}`),
-          check(
-            'every subscriber ends on the final state',
-            finalAvailable === stock - CHANGES && subscribers.every((s) => s.lastAvailable === finalAvailable),
-            `database available ${finalAvailable}; ${subscribers.filter((s) => s.lastAvailable !== finalAvailable).length} subscribers elsewhere`,
-          ),
-          check('no subscriber dropped', slowDrops === 0 && subscribers.every((s) => !s.closed), `${slowDrops} dropped as slow`),
-        ],
-      };
-    });
+          refused,
+          finalAvailable,
+          slowDrops,
+          checks: [
+            check(
+              `all ${STREAMS} streams open (200)`,
+              subscribers.every((s) => s.status === 200),
+              `${subscribers.filter((s) => s.status !== 200).length} refused`,
+            ),
+            check(
+              'the stream past STREAM_MAX_CLIENTS: 503 + Retry-After',
+              refused.status === 503 && /\r\nretry-after: \d+/i.test(refused.headers),
+              `status ${refused.status}`,
+            ),
+            check(
+              'every subscriber got every change',
+              latencies.length === STREAMS * CHANGES,
+              `${latencies.length} of ${STREAMS * CHANGES}`,
+            ),
+            check(
+              'every subscriber ends on the final state',
+              finalAvailable === stock - CHANGES && subscribers.every((s) => s.lastAvailable === finalAvailable),
+              `database available ${finalAvailable}; ${subscribers.filter((s) => s.lastAvailable !== finalAvailable).length} subscribers elsewhere`,
+            ),
+            check(
+              'no subscriber dropped',
+              slowDrops === 0 && subscribers.every((s) => !s.closed),
+              `${slowDrops} dropped as slow`,
+            ),
+          ],
+        };
+      },
+    );
 
     // SIGTERM has been sent by now: every stream must have been ended by the server.
     const closeDeadline = Date.now() + 10_000;
-    while (subscribers.some((s) => !s.closed) && Date.now() < closeDeadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (subscribers.some((s) => !s.closed) && Date.now() < closeDeadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     const open = subscribers.filter((s) => !s.closed).length;
     for (const s of subscribers) s.socket.destroy();
 
@@ -204,7 +219,11 @@ export const stream: Scenario = {
       timeouts: 0,
       peakRssMb,
       serverCpuUsPerRequest: null,
-      checks: [...value.checks, check('SIGTERM ended every stream', open === 0, `${open} still open 10 s after the stop`), shutdown],
+      checks: [
+        ...value.checks,
+        check('SIGTERM ended every stream', open === 0, `${open} still open 10 s after the stop`),
+        shutdown,
+      ],
       extra: {
         streams: STREAMS,
         changes: CHANGES,

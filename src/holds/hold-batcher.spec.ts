@@ -1,4 +1,4 @@
-import { HoldQueueFullError } from '../common/errors';
+import { HoldQueueFullError } from '../core/errors';
 import { HoldBatcher } from './hold-batcher';
 
 /** A grant whose transactions the test finishes by hand, recording each batch it was given. */

@@ -103,7 +103,7 @@ export class LiveStockBus implements OnApplicationShutdown {
     process.on('message', this.workerMessages);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  onApplicationShutdown(): void {
     if (this.workerMessages) process.off('message', this.workerMessages);
     this.subscriber?.disconnect(false);
     this.publisher?.disconnect(false);

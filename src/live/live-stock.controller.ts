@@ -1,8 +1,8 @@
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
-import { PositiveIntPipe } from '../common/positive-int.pipe';
-import { ApiProblems } from '../openapi/problem.schema';
+import { PositiveIntPipe } from '../http/positive-int.pipe';
+import { ApiProblems } from '../http/problem.schema';
 import { LiveStockService } from './live-stock.service';
 
 @ApiTags('products')
@@ -11,8 +11,13 @@ export class LiveStockController {
   constructor(private readonly liveStock: LiveStockService) {}
 
   @Get(':id/stream')
+  @ApiOperation({ summary: 'Follow a product live (Server-Sent Events)' })
   @ApiParam({ name: 'id', schema: { type: 'integer', minimum: 1 } })
-  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The id of the last event received; the current state comes at once' })
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'The id of the last event received; the current state comes at once',
+  })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({
     description:

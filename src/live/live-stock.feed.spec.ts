@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { ServerResponse } from 'node:http';
 import { PinoLogger } from 'nestjs-pino';
 import { Registry } from 'prom-client';
-import { Clock } from '../common/clock';
+import { Clock } from '../core/clock';
 import { Metrics } from '../metrics/metrics.service';
 import { ProductCache } from '../products/product-cache';
 import { ProductResponse } from '../products/product.response';

@@ -1,7 +1,7 @@
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { Counter, Gauge } from 'prom-client';
-import { Clock } from '../common/clock';
+import { Clock } from '../core/clock';
 import { Metrics } from '../metrics/metrics.service';
 import { ProductCache } from '../products/product-cache';
 import { ProductResponse } from '../products/product.response';
@@ -75,7 +75,11 @@ export class LiveStockFeed implements OnModuleInit, OnApplicationShutdown {
         this.set(bus.connected ? 1 : 0);
       },
     });
-    this.events = new Counter({ name: 'flash_sale_stream_events_total', help: 'product events written to live-stock streams', registers });
+    this.events = new Counter({
+      name: 'flash_sale_stream_events_total',
+      help: 'product events written to live-stock streams',
+      registers,
+    });
     this.dropped = new Counter({
       name: 'flash_sale_stream_disconnects_total',
       help: 'Live-stock streams ended, by reason: closed (client or shutdown) or slow (dropped for not reading)',

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { FastifyReply } from 'fastify';
-import { ProductNotFoundError, StreamCapacityError } from '../common/errors';
+import { ProductNotFoundError, StreamCapacityError } from '../core/errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ProductsService } from '../products/products.service';
@@ -41,7 +41,9 @@ export class LiveStockService {
     reply.hijack();
     const raw = reply.raw;
     if (raw.destroyed || raw.socket?.destroyed !== false) return; // the client left during the read
-    const stream = new ProductStream(productId, raw, parseLastEventId(lastEventIdHeader), (s, reason) => this.feed.forget(s, reason));
+    const stream = new ProductStream(productId, raw, parseLastEventId(lastEventIdHeader), (s, reason) =>
+      this.feed.forget(s, reason),
+    );
     stream.open();
     this.feed.subscribe(stream, product);
   }

@@ -47,7 +47,8 @@ export function openStream(baseUrl: string, path: string, headers: Record<string
             if (line.startsWith(':')) comments.push(line.slice(1).trim());
             else if (line.includes(':')) fields[line.slice(0, line.indexOf(':'))] = line.slice(line.indexOf(':') + 1).trimStart();
           }
-          if (fields.data !== undefined) events.push({ id: fields.id, event: fields.event ?? 'message', data: JSON.parse(fields.data) });
+          if (fields.data !== undefined)
+            events.push({ id: fields.id, event: fields.event ?? 'message', data: JSON.parse(fields.data) });
         }
         for (const wake of [...waiters]) wake();
       });
