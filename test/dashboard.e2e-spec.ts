@@ -5,18 +5,6 @@ import { startTestApp, TestApp } from './support/test-app';
 
 const DASHBOARD = join(__dirname, '..', 'deploy', 'grafana', 'dashboards', 'flash-sale.json');
 
-/**
- * Counters of the contract's log events `order_expired`, `order_cancelled` and
- * `payment_refund_due`, which the order lifecycle work (issue 12) adds under the same naming rule
- * (`flash_sale_<event>_total`). Until it is merged they may be missing; once they exist they are
- * checked like every other series. Empty this list when main has them.
- */
-const ARRIVING_WITH_ISSUE_12 = new Set([
-  'flash_sale_order_expired_total',
-  'flash_sale_order_cancelled_total',
-  'flash_sale_payment_refund_due_total',
-]);
-
 /** PromQL words that are not metric names. Functions are recognised by the `(` that follows them. */
 const KEYWORDS = new Set([
   'by',
@@ -78,7 +66,7 @@ describe('the Grafana dashboard (deploy/grafana/dashboards/flash-sale.json)', ()
     const queried = new Set(dashboard.panels.flatMap((p) => p.targets ?? []).flatMap((target) => metricNames(target.expr)));
     expect(queried.size).toBeGreaterThan(15);
     const exposed = exposedSeries((await request(t.url).get('/metrics').expect(200)).text);
-    expect([...queried].filter((name) => !exposed.has(name) && !ARRIVING_WITH_ISSUE_12.has(name))).toEqual([]);
+    expect([...queried].filter((name) => !exposed.has(name))).toEqual([]);
   });
 
   it('covers what an operator watches during a sale', () => {

@@ -9,6 +9,7 @@ describe('loadConfig', () => {
       port: 3000,
       holdTtlSeconds: 120,
       holdSweepIntervalSeconds: 5,
+      orderPaymentTimeoutSeconds: 900,
       cacheTtlSeconds: 5,
       maxQtyPerHold: 10,
       logLevel: 'info',
@@ -59,6 +60,10 @@ describe('loadConfig', () => {
     expect(isAbsolute(database.engine === 'sqlite' ? database.file : '')).toBe(true);
   });
 
+  it('reads ORDER_PAYMENT_TIMEOUT_SECONDS', () => {
+    expect(loadConfig({ ORDER_PAYMENT_TIMEOUT_SECONDS: '30' }).orderPaymentTimeoutSeconds).toBe(30);
+  });
+
   it('refuses cluster mode on the embedded SQLite database, pointing to MySQL', () => {
     expect(() => loadConfig({ CLUSTER_WORKERS: '2' })).toThrow(
       /^Invalid configuration: CLUSTER_WORKERS cannot be used with the embedded SQLite database.*DATABASE_URL to a MySQL database/,
@@ -73,6 +78,9 @@ describe('loadConfig', () => {
     ['HOLD_TTL_SECONDS', '0'],
     ['HOLD_TTL_SECONDS', '1.5'],
     ['HOLD_SWEEP_INTERVAL_SECONDS', '-1'],
+    ['ORDER_PAYMENT_TIMEOUT_SECONDS', '0'],
+    ['ORDER_PAYMENT_TIMEOUT_SECONDS', '15m'],
+    ['ORDER_PAYMENT_TIMEOUT_SECONDS', '604801'],
     ['CACHE_TTL_SECONDS', 'five'],
     ['MAX_QTY_PER_HOLD', '0'],
     ['RATE_LIMIT_PER_MINUTE', '-5'],

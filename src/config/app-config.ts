@@ -33,7 +33,10 @@ export interface AppConfig {
   database: DatabaseConfig;
   redisUrl: string | null;
   holdTtlSeconds: number;
+  /** How often expired holds and overdue orders are swept. */
   holdSweepIntervalSeconds: number;
+  /** How long a pending order waits for its payment before it expires. */
+  orderPaymentTimeoutSeconds: number;
   cacheTtlSeconds: number;
   maxQtyPerHold: number;
   webhookSecret: string | null;
@@ -128,6 +131,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     redisUrl,
     holdTtlSeconds: integer('HOLD_TTL_SECONDS', 120, 1, 24 * 3600),
     holdSweepIntervalSeconds: integer('HOLD_SWEEP_INTERVAL_SECONDS', 5, 1, 3600),
+    orderPaymentTimeoutSeconds: integer('ORDER_PAYMENT_TIMEOUT_SECONDS', 900, 1, 7 * 24 * 3600),
     cacheTtlSeconds: integer('CACHE_TTL_SECONDS', 5, 0, 3600),
     maxQtyPerHold: integer('MAX_QTY_PER_HOLD', 10, 1, 1_000_000),
     webhookSecret,

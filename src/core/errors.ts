@@ -81,6 +81,27 @@ export class OrderNotFoundError extends DomainError {
 }
 
 
+export class OrderNotCancellableError extends DomainError {
+  readonly code = 'order-not-cancellable';
+  readonly status = 409;
+  readonly title = 'Order cannot be cancelled';
+  constructor(orderId: string, status: string) {
+    super(`Order ${orderId} is ${status} and can no longer be cancelled.`);
+    Object.assign(this.extensions, { order_status: status });
+  }
+}
+
+/** A write-off larger than the units nobody holds: the held units must stay deliverable. */
+export class StockBelowReservedError extends DomainError {
+  readonly code = 'stock-below-reserved';
+  readonly status = 409;
+  readonly title = 'Stock would fall below the units held';
+  constructor(productId: number, requested: number, writable: number) {
+    super(`Product ${productId} can write off at most ${writable} unit(s) now; ${requested} requested.`);
+    Object.assign(this.extensions, { product_id: productId, requested, writable });
+  }
+}
+
 /** The body, query or path failed validation; `errors` maps each field to its messages. */
 export class RequestValidationError extends DomainError {
   readonly code = 'validation-failed';

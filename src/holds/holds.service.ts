@@ -1,7 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../core/clock';
-import { DomainEvents } from '../core/domain-events';
 import {
   DomainError,
   HoldConvertedError,
@@ -15,9 +14,9 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Metrics } from '../metrics/metrics.service';
 import { AnswerRecorder } from '../idempotency/idempotency-claim';
-import { TransactionRunner } from '../database/transaction-runner';
-import { ProductCache } from '../products/product-cache';
 import { ProductsRepository } from '../products/products.repository';
+import { StockLedger } from '../stock/stock-ledger.service';
+import { TransactionRunner } from '../database/transaction-runner';
 import { HoldBatcher } from './hold-batcher';
 import { Hold, HoldStatus } from './hold';
 import { HoldResponse, toHoldResponse } from './hold.response';
@@ -47,12 +46,11 @@ export class HoldsService implements BeforeApplicationShutdown {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly stock: StockLedger,
     private readonly tx: TransactionRunner,
     private readonly holds: HoldsRepository,
     private readonly products: ProductsRepository,
-    private readonly cache: ProductCache,
     private readonly clock: Clock,
-    private readonly events: DomainEvents,
     private readonly metrics: Metrics,
   ) {
     this.batcher = config.holdBatching
@@ -115,13 +113,12 @@ export class HoldsService implements BeforeApplicationShutdown {
    */
   async grant(productId: number, requests: HoldRequest[]): Promise<GrantOutcome[]> {
     this.metrics.observeHoldBatch(requests.length);
-
-    const { outcomes, expired } = await this.tx.run(async (manager) => {
+    return this.stock.transaction(async (manager) => {
       const product = await this.products.lockForUpdate(manager, productId);
       if (!product) {
         const unknown = requests.map((): GrantOutcome => ({ kind: 'unknown-product' }));
         await this.recordDecisions(manager, requests, unknown);
-        return { outcomes: unknown, expired: 0 };
+        return unknown;
       }
       // The time is read once the lock is held, not when the batch was formed: a wait for the lock
       // must neither keep already-expired holds counting nor shorten the new holds' lifetime.
@@ -138,32 +135,42 @@ export class HoldsService implements BeforeApplicationShutdown {
         return { kind: 'granted', hold };
       });
       await this.holds.insertMany(manager, granted);
-      await this.products.addReserved(
-        manager,
-        productId,
-        granted.reduce((sum, h) => sum + h.qty, 0) - freed.units,
-      );
+      await this.stock.hold(manager, productId, granted.reduce((sum, h) => sum + h.qty, 0) - freed.units);
+      if (freed.count > 0) this.reportExpired(manager, productId, freed.count);
+      for (const [i, outcome] of decided.entries()) this.reportDecision(manager, productId, requests[i], outcome);
       await this.recordDecisions(manager, requests, decided);
-      return { outcomes: decided, expired: freed.count };
+      return decided;
     });
+  }
 
-    const grantedAny = outcomes.some((o) => o.kind === 'granted');
-    if (grantedAny || expired > 0) await this.cache.invalidate(productId);
-    if (expired > 0) this.events.emit('holds_expired', { count: expired, products: [productId] });
-    for (const [i, outcome] of outcomes.entries()) {
-      if (outcome.kind === 'granted') {
-        const { id, qty } = outcome.hold;
-        this.events.emit('hold_created', { hold_id: id, product_id: productId, qty });
-      } else if (outcome.kind === 'insufficient') {
-        this.events.emit('stock_contention', {
-          reason: 'insufficient_stock',
-          product_id: productId,
-          requested: requests[i].qty,
-          available: outcome.available,
-        });
-      }
+  /**
+   * Expires the product's overdue holds and frees their units; the caller holds the product's
+   * lock and a StockLedger transaction. The hold sweep and late payments use it.
+   */
+  async expireOverdueLocked(manager: EntityManager, productId: number, now: Date): Promise<number> {
+    const freed = await this.holds.expireOverdue(manager, productId, now);
+    if (freed.count === 0) return 0;
+    await this.stock.release(manager, productId, freed.units);
+    this.reportExpired(manager, productId, freed.count);
+    return freed.count;
+  }
+
+  private reportExpired(manager: EntityManager, productId: number, count: number): void {
+    this.stock.emitAfterCommit(manager, 'holds_expired', { count, products: [productId] });
+  }
+
+  private reportDecision(manager: EntityManager, productId: number, request: HoldRequest, outcome: GrantOutcome): void {
+    if (outcome.kind === 'granted') {
+      const { id, qty } = outcome.hold;
+      this.stock.emitAfterCommit(manager, 'hold_created', { hold_id: id, product_id: productId, qty });
+    } else if (outcome.kind === 'insufficient') {
+      this.stock.emitAfterCommit(manager, 'stock_contention', {
+        reason: 'insufficient_stock',
+        product_id: productId,
+        requested: request.qty,
+        available: outcome.available,
+      });
     }
-    return outcomes;
   }
 
   private async recordDecisions(
@@ -202,25 +209,24 @@ export class HoldsService implements BeforeApplicationShutdown {
    * answered as such, so a client that read it as expired never sees it turn into "released".
    */
   async release(id: string): Promise<HoldResponse> {
-    const { hold, now, changed } = await this.tx.run(async (manager) => {
+    const { hold, now } = await this.stock.transaction(async (manager) => {
       const found = await this.holds.findById(id, manager);
       if (!found) throw new HoldNotFoundError(id);
       await this.products.lockForUpdate(manager, found.productId);
       const locked = (await this.holds.lockById(manager, id)) as Hold;
       const lockedAt = this.clock.now();
       if (locked.status === 'converted') throw new HoldConvertedError(id);
-      if (locked.status !== 'active') return { hold: locked, now: lockedAt, changed: null };
+      if (locked.status !== 'active') return { hold: locked, now: lockedAt };
       const status: HoldStatus = isOverdue(locked, lockedAt) ? 'expired' : 'released';
       await this.holds.setStatus(manager, id, status);
-      await this.products.addReserved(manager, locked.productId, -locked.qty);
-      return { hold: { ...locked, status }, now: lockedAt, changed: status };
+      await this.stock.release(manager, locked.productId, locked.qty);
+      if (status === 'released') {
+        this.stock.emitAfterCommit(manager, 'hold_released', { hold_id: id, product_id: locked.productId, qty: locked.qty });
+      } else {
+        this.reportExpired(manager, locked.productId, 1);
+      }
+      return { hold: { ...locked, status }, now: lockedAt };
     });
-    if (changed) await this.cache.invalidate(hold.productId);
-    if (changed === 'released') {
-      this.events.emit('hold_released', { hold_id: id, product_id: hold.productId, qty: hold.qty });
-    } else if (changed === 'expired') {
-      this.events.emit('holds_expired', { count: 1, products: [hold.productId] });
-    }
     return toHoldResponse(hold, now);
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { ApiProblems } from '../http/problem.schema';
@@ -37,6 +37,16 @@ export class OrdersController {
     const { order, created } = await this.orders.convertToOrder(body.hold_id, claim?.record);
     reply.status(created ? 201 : 200);
     return order;
+  }
+
+  /** 200 cancelled (or already cancelled, or expired: as it is); 409 paid, failed or refund_due. */
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel an unpaid order: its units go back into stock' })
+  @ApiOkResponse({ type: OrderResponse, description: 'The order, cancelled (or expired, as it was)' })
+  @ApiProblems({ 404: 'Unknown order', 409: 'The order is paid, failed or owed a refund', 429: true })
+  cancel(@Param('id') id: string): Promise<OrderResponse> {
+    return this.orders.cancel(id);
   }
 
   @Get(':id')

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { DatabaseReader } from '../database/database-reader';
-import { execute, lockRows, toDate, toDecimalString } from '../database/sql';
+import { lockRows, toDate, toDecimalString } from '../database/sql';
 import { Product } from './product';
 
 export interface StockRow {
@@ -16,7 +16,7 @@ export const MAX_PRODUCT_ID = 4_294_967_295;
 
 const SELECT_PRODUCT = 'SELECT id, name, price, stock, reserved, created_at, updated_at FROM products';
 
-/** Every query on `products`. The stock-changing ones take the transaction's manager. */
+/** Every query on `products` but the writes of `stock` and `reserved` (src/stock/ owns those). */
 @Injectable()
 export class ProductsRepository {
   constructor(private readonly reader: DatabaseReader) {}
@@ -49,21 +49,6 @@ export class ProductsRepository {
   private async lockRow(manager: EntityManager, id: number, lock: { skipLocked?: boolean }): Promise<StockRow | null> {
     const [row] = await lockRows<StockRow>(manager, 'SELECT id, price, stock, reserved FROM products WHERE id = ?', [id], lock);
     return row ? { ...row, price: toDecimalString(row.price, 2) } : null;
-  }
-
-  /** `delta` units more (or fewer) held. The CHECK (reserved <= stock) guards the result. */
-  async addReserved(manager: EntityManager, id: number, delta: number): Promise<void> {
-    if (delta === 0) return;
-    await execute(manager, 'UPDATE products SET reserved = reserved + ? WHERE id = ?', [delta, id]);
-  }
-
-  /** An order takes its units out of stock, and they stop counting as held, in one statement. */
-  async takeHeldIntoOrder(manager: EntityManager, id: number, qty: number): Promise<void> {
-    await execute(manager, 'UPDATE products SET stock = stock - ?, reserved = reserved - ? WHERE id = ?', [qty, qty, id]);
-  }
-
-  async returnToStock(manager: EntityManager, id: number, qty: number): Promise<void> {
-    await execute(manager, 'UPDATE products SET stock = stock + ? WHERE id = ?', [qty, id]);
   }
 }
 

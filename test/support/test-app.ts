@@ -2,7 +2,8 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
-import { HoldSweeper } from '../../src/holds/hold-sweeper';
+import { HoldSweeper } from '../../src/stock/hold-sweeper';
+import { OrderSweeper } from '../../src/stock/order-sweeper';
 import { FakeClock } from './fake-clock';
 import { connectTestDatabase, dropDatabase, newDatabaseUrl, TEST_ENGINE } from './test-database';
 
@@ -18,6 +19,7 @@ export interface TestApp {
   config: AppConfig;
   clock: FakeClock;
   sweeper: HoldSweeper;
+  orderSweeper: OrderSweeper;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     config,
     clock,
     sweeper: app.get(HoldSweeper),
+    orderSweeper: app.get(OrderSweeper),
     async close() {
       if (closed) return;
       closed = true;
