@@ -7,6 +7,8 @@ import { Clock } from './core/clock';
 import { loggerOptions, wantsPrettyLogs } from './http/logging';
 import { IS_CONNECTION_ERROR, ProblemDetailsFilter } from './http/problem-details.filter';
 import { AppConfig } from './config/app-config';
+import { AdminModule } from './admin/admin.module';
+import { AuthModule } from './auth/auth.module';
 import { ConfigModule } from './config/config.module';
 import { CoreModule } from './core/core.module';
 import { DatabaseModule } from './database/database.module';
@@ -44,12 +46,14 @@ export class AppModule {
         MetricsModule,
         ScheduleModule.forRoot(),
         RateLimitModule.forRoot(config),
+        AuthModule,
         IdempotencyModule,
         ProductsModule,
         HoldsModule,
         OrdersModule,
         PaymentsModule,
         SweepsModule,
+        AdminModule,
         LiveStockModule,
         HealthModule,
       ],

@@ -25,6 +25,7 @@ describe('orders (e2e)', () => {
       status: 'pending',
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       pay_by: expect.any(String),
+      customer_id: null,
     });
     // ORDER_PAYMENT_TIMEOUT_SECONDS defaults to 900.
     expect(Date.parse(res.body.pay_by) - Date.parse(res.body.created_at)).toBe(900_000);

@@ -4,6 +4,7 @@
 // database is checked afterwards, once every abandoned order has had time to expire.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { customerAuthorization } from '../lib/auth';
 import { count, insertProduct, invariantViolations } from '../lib/database';
 import { fire, LoadOptions } from '../lib/load';
 import { BenchOptions, check, measured, Scenario, withApp } from '../lib/scenario';
@@ -45,12 +46,15 @@ interface Tally {
   unexpected: string[];
 }
 
-const JSON_HEADERS = { 'content-type': 'application/json' };
+const JSON_HEADERS: Record<string, string> = { 'content-type': 'application/json' };
+/** The customer's token on every request (the webhook ignores it: it has its own scheme). */
+const authorized = customerAuthorization().then((auth) => Object.assign(JSON_HEADERS, auth));
 
 export const funnel: Scenario = {
   name: 'funnel',
   title: `hold → order (${RELEASE_SHARE * 100}% release) → webhook (${PAYMENT_SUCCESS_SHARE * 100}% paid, ${REDELIVERY_SHARE * 100}% delivered twice, ${ABANDON_SHARE * 100}% abandoned: expire after ${PAYMENT_TIMEOUT_SECONDS} s), ${OTHER_PRODUCTS + 1} products, ${CONNECTIONS} connections`,
   async run(options) {
+    await authorized;
     const { value, peakRssMb, shutdown } = await withAppFunnel(options);
     return { ...value, peakRssMb, checks: [...value.checks, shutdown] };
   },
@@ -179,7 +183,8 @@ function buyerJourney(products: number[], tally: Tally): LoadOptions['requests']
         if (!buyer.holdId) return null as never;
         if (Math.random() < RELEASE_SHARE) {
           start(buyer, 'release');
-          return { ...request, method: 'DELETE', path: `/api/holds/${buyer.holdId}`, body: undefined, headers: {} };
+          const { authorization } = JSON_HEADERS;
+          return { ...request, method: 'DELETE', path: `/api/holds/${buyer.holdId}`, body: undefined, headers: { authorization } };
         }
         start(buyer, 'order');
         return { ...request, method: 'POST', path: '/api/orders', body: JSON.stringify({ hold_id: buyer.holdId }) };

@@ -70,6 +70,21 @@ const CHECKS: Array<{ check: string; sql: string }> = [
            WHERE stock < reserved OR stock < active_held`,
   },
   {
+    // Invariant 5: no customer past max_per_customer in active holds plus pending and paid orders.
+    // (Every grant expires the product's overdue holds first, so an active one is a live claim.)
+    check: 'customer-over-limit',
+    sql: `SELECT owned.product_id, owned.customer_id, SUM(owned.qty) AS units, p.max_per_customer
+            FROM (SELECT h.product_id, h.customer_id, h.qty FROM holds h
+                   WHERE h.status = 'active' AND h.customer_id IS NOT NULL {h}
+                  UNION ALL
+                  SELECT o.product_id, o.customer_id, o.qty FROM orders o
+                   WHERE o.status IN ('pending', 'paid') AND o.customer_id IS NOT NULL {o}) owned
+            JOIN products p ON p.id = owned.product_id
+           WHERE p.max_per_customer IS NOT NULL
+           GROUP BY owned.product_id, owned.customer_id, p.max_per_customer
+          HAVING SUM(owned.qty) > p.max_per_customer`,
+  },
+  {
     check: 'order-of-unconverted-hold',
     sql: `SELECT o.id AS order_id, o.hold_id, h.status AS hold_status
             FROM orders o JOIN holds h ON h.id = o.hold_id WHERE h.status <> 'converted' {o}`,

@@ -29,6 +29,9 @@ export class OrderResponse {
     description: 'created_at + ORDER_PAYMENT_TIMEOUT_SECONDS: a pending order not paid by then expires',
   })
   pay_by: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The customer (token `sub`); null when anonymous', example: 'cus_42' })
+  customer_id: string | null;
 }
 
 /**
@@ -46,5 +49,6 @@ export function toOrderResponse(order: Order, now: Date): OrderResponse {
     status: overdue ? 'expired' : order.status,
     created_at: order.createdAt.toISOString(),
     pay_by: order.payBy.toISOString(),
+    customer_id: order.customerId ?? null,
   };
 }

@@ -15,6 +15,8 @@ export interface Order {
   status: OrderStatus;
   /** created_at + ORDER_PAYMENT_TIMEOUT_SECONDS: a pending order not paid by then expires. */
   payBy: Date;
+  /** The customer (the token's `sub`) whose it is; null when it was made anonymously. */
+  customerId: string | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -11,6 +11,6 @@ import { OrdersService } from './orders.service';
   imports: [ProductsModule, HoldsModule, StockModule],
   controllers: [OrdersController],
   providers: [OrdersService, OrdersRepository, OrderLifecycle],
-  exports: [OrdersRepository, OrderLifecycle],
+  exports: [OrdersRepository, OrderLifecycle, OrdersService],
 })
 export class OrdersModule {}

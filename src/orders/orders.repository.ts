@@ -5,7 +5,15 @@ import { DatabaseReader } from '../database/database-reader';
 import { execute, lockRows, toDate, toDecimalString } from '../database/sql';
 import { Order, OrderStatus } from './order';
 
-const SELECT_ORDER = 'SELECT id, hold_id, product_id, qty, amount, status, pay_by, created_at, updated_at FROM orders';
+const SELECT_ORDER =
+  'SELECT id, hold_id, product_id, qty, amount, status, pay_by, customer_id, created_at, updated_at FROM orders';
+
+export interface OrderFilter {
+  status?: string;
+  productId?: number;
+  limit: number;
+  afterId?: string;
+}
 
 /** Every query on `orders`. */
 @Injectable()
@@ -33,8 +41,8 @@ export class OrdersRepository {
   async insert(manager: EntityManager, order: Omit<Order, 'updatedAt'>): Promise<void> {
     await execute(
       manager,
-      `INSERT INTO orders (id, hold_id, product_id, qty, amount, status, pay_by, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO orders (id, hold_id, product_id, qty, amount, status, pay_by, created_at, updated_at, customer_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         order.id,
         order.holdId,
@@ -45,6 +53,7 @@ export class OrdersRepository {
         order.payBy,
         order.createdAt,
         order.createdAt,
+        order.customerId,
       ],
     );
   }
@@ -82,6 +91,25 @@ export class OrdersRepository {
     );
     return rows.map((r) => Number(r.product_id));
   }
+
+  /** The operators' list: oldest first by id (UUIDv7, so creation order), keyset-paged by `afterId`. */
+  async list(filter: OrderFilter): Promise<Order[]> {
+    const conditions = ['id > ?'];
+    const params: unknown[] = [filter.afterId ?? ''];
+    if (filter.status !== undefined) {
+      conditions.push('status = ?');
+      params.push(filter.status);
+    }
+    if (filter.productId !== undefined) {
+      conditions.push('product_id = ?');
+      params.push(filter.productId);
+    }
+    const rows = await this.reader.rows(`${SELECT_ORDER} WHERE ${conditions.join(' AND ')} ORDER BY id LIMIT ?`, [
+      ...params,
+      filter.limit,
+    ]);
+    return rows.map(toOrder);
+  }
 }
 
 function toOrder(row: Record<string, unknown>): Order {
@@ -93,6 +121,7 @@ function toOrder(row: Record<string, unknown>): Order {
     amount: String(toDecimalString(row.amount, 2)),
     status: row.status as OrderStatus,
     payBy: toDate(row.pay_by)!,
+    customerId: (row.customer_id as string | null | undefined) ?? null,
     createdAt: toDate(row.created_at)!,
     updatedAt: toDate(row.updated_at)!,
   };

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { ownedBy } from '../auth/principal';
 import { Clock } from '../core/clock';
 import {
   DomainError,
@@ -21,7 +22,7 @@ import { StockLedger } from '../stock/stock-ledger.service';
 import { Order } from './order';
 import { OrderLifecycle } from './order-lifecycle';
 import { OrderResponse, toOrderResponse } from './order.response';
-import { OrdersRepository } from './orders.repository';
+import { OrderFilter, OrdersRepository } from './orders.repository';
 
 export interface ConvertResult {
   order: OrderResponse;
@@ -53,9 +54,9 @@ export class OrdersService {
    * `onAnswered` runs inside that transaction with the answer (201, 200 or the refusal), for
    * what must commit with it (an Idempotency-Key's record).
    */
-  async convertToOrder(holdId: string, onAnswered?: AnswerRecorder): Promise<ConvertResult> {
+  async convertToOrder(holdId: string, customerId: string | null, onAnswered?: AnswerRecorder): Promise<ConvertResult> {
     const outcome = await this.stock.transaction(async (manager): Promise<Conversion> => {
-      const decided = await this.decide(manager, holdId);
+      const decided = await this.decide(manager, holdId, customerId);
       if (onAnswered) await onAnswered(manager, this.answerOf(decided));
       return decided;
     });
@@ -63,9 +64,10 @@ export class OrdersService {
     return { order: this.respond(outcome.order), created: outcome.kind === 'created' };
   }
 
-  private async decide(manager: EntityManager, holdId: string): Promise<Conversion> {
+  private async decide(manager: EntityManager, holdId: string, customerId: string | null): Promise<Conversion> {
     const found = await this.holds.findById(holdId, manager);
-    if (!found) return { kind: 'refused', error: new HoldNotFoundError(holdId) };
+    // Another customer's hold is answered exactly as an unknown one.
+    if (!found || !ownedBy(found, customerId)) return { kind: 'refused', error: new HoldNotFoundError(holdId) };
     if (found.status === 'converted') return this.existingOrder(manager, holdId);
 
     const product = await this.products.lockForUpdate(manager, found.productId);
@@ -92,6 +94,7 @@ export class OrdersService {
       qty: hold.qty,
       amount: multiplyMoney(product!.price, hold.qty),
       status: 'pending',
+      customerId: hold.customerId,
       payBy: this.lifecycle.payBy(now),
       createdAt: now,
       updatedAt: now,
@@ -114,12 +117,17 @@ export class OrdersService {
    * is final, so (as for holds) it is given only under the order's row lock with the time read
    * after it: a payment decided in time but not yet committed is waited for and read as paid.
    */
-  async get(id: string): Promise<OrderResponse> {
+  async get(id: string, customerId: string | null): Promise<OrderResponse> {
     const order = await this.orders.findById(id);
-    if (!order) throw new OrderNotFoundError(id);
+    if (!order || !ownedBy(order, customerId)) throw new OrderNotFoundError(id);
     if (order.status !== 'pending' || order.payBy.getTime() > this.clock.now().getTime()) return this.respond(order);
     // Only this one row is locked and nothing is waited for while holding it: no deadlock cycle.
     return this.tx.run(async (manager) => this.respond((await this.orders.lockById(manager, id))!));
+  }
+
+  /** Every customer's orders, for the operators. */
+  async list(filter: OrderFilter): Promise<{ data: OrderResponse[] }> {
+    return { data: (await this.orders.list(filter)).map((order) => this.respond(order)) };
   }
 
   /**
@@ -127,10 +135,10 @@ export class OrdersService {
    * whose deadline passed is expired (first, if no sweep got to it) and answered as it is; a paid
    * or failed order, or one owed a refund, cannot be cancelled.
    */
-  async cancel(id: string): Promise<OrderResponse> {
+  async cancel(id: string, customerId: string | null): Promise<OrderResponse> {
     const order = await this.stock.transaction(async (manager) => {
       const found = await this.orders.findById(id, manager);
-      if (!found) throw new OrderNotFoundError(id);
+      if (!found || !ownedBy(found, customerId)) throw new OrderNotFoundError(id);
       await this.products.lockForUpdate(manager, found.productId);
       const current = await this.lifecycle.lockCurrent(manager, id);
       switch (current.status) {

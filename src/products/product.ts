@@ -8,6 +8,11 @@ export interface Product {
   stock: number;
   /** Units held by active holds; always the sum of their qty, moved in the same transaction. */
   reserved: number;
+  /** The sale window; either side may be open (null). Holds outside it are refused. */
+  saleStartsAt: Date | null;
+  saleEndsAt: Date | null;
+  /** Most units one customer may have in active holds plus pending or paid orders; null: no limit. */
+  maxPerCustomer: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
