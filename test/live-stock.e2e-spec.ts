@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { queryRows } from '../src/database/sql';
+import { queryRows, toSqlDateTime } from '../src/database/sql';
 import { newProduct } from './support/factories';
 import { postHold } from './support/http';
 import { expectInvariants } from './support/invariants';
@@ -97,6 +97,22 @@ describe('GET /api/products/:id/stream (live stock)', () => {
     const ids = stream.events.map((e) => Number(e.id));
     for (let i = 1; i < ids.length; i++) expect(ids[i]).toBeGreaterThan(ids[i - 1]);
     await expectInvariants(t.dataSource, new Map([[product.id, 450]]));
+  });
+
+  it('pushes the on_sale flip at sale_starts_at and sale_ends_at, with no write at all', async () => {
+    const product = await newProduct(t.dataSource, { stock: 4 });
+    const at = (ms: number) => toSqlDateTime(new Date(t.clock.now().getTime() + ms));
+    // A window a second and a half wide, starting in a second: the flips happen in real time.
+    await t.dataSource.query('UPDATE products SET sale_starts_at = ?, sale_ends_at = ? WHERE id = ?', [
+      at(1_000),
+      at(2_500),
+      product.id,
+    ]);
+    const stream = await open(`/api/products/${product.id}/stream`);
+    expect((await stream.waitFor(() => true)).data).toMatchObject({ on_sale: false, available: 4 });
+    const opened = await stream.waitFor((e) => e.data.on_sale === true, 5_000);
+    await stream.waitFor((e) => e.data.on_sale === false, 5_000, stream.events.indexOf(opened));
+    expect(stream.events.map((e) => e.data.on_sale)).toEqual([false, true, false]);
   });
 
   it('answers Last-Event-ID with the current state at once, under an id above it', async () => {
