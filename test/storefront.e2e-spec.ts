@@ -1,5 +1,6 @@
 import { Page } from 'playwright-core';
 import request from 'supertest';
+import { toSqlDateTime } from '../src/database/sql';
 import { newProduct } from './support/factories';
 import { postHold } from './support/http';
 import { launchBrowser } from './support/browser';
@@ -45,6 +46,11 @@ describe('storefront (GET /, headless Chromium)', () => {
 
   it('shows live availability, buys a unit, and tells the shopper when it is sold out', async () => {
     const product = await newProduct(t.dataSource, { name: 'Test Sneaker', price: '99.00', stock: 3 });
+    const upcoming = await newProduct(t.dataSource, { name: 'Upcoming Drop', stock: 5 });
+    await t.dataSource.query('UPDATE products SET sale_starts_at = ? WHERE id = ?', [
+      toSqlDateTime(new Date(t.clock.now().getTime() + 3600_000)),
+      upcoming.id,
+    ]);
     page = await browser.context.newPage();
     // A blocked script (CSP) or a failed request would show here, not as a silent blank page.
     page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
@@ -55,6 +61,12 @@ describe('storefront (GET /, headless Chromium)', () => {
     await card.locator('.name', { hasText: 'Test Sneaker' }).waitFor();
     await card.locator('.available', { hasText: '3 left' }).waitFor();
     await card.locator('.live.on').waitFor();
+
+    // A drop that has not started: a countdown, and a refusal that says so.
+    const soon = page.locator(`article[data-product-id="${upcoming.id}"]`);
+    await soon.locator('.sale', { hasText: /^Sale starts in (00:59:\d\d|01:00:00)$/ }).waitFor();
+    await soon.getByRole('button', { name: 'Hold' }).click();
+    await page.locator('#message.refusal', { hasText: 'The sale has not started yet' }).waitFor();
 
     // Another shopper takes a unit: the count falls without a reload.
     expect((await postHold(t.url, product.id, 1)).status).toBe(201);
@@ -74,6 +86,12 @@ describe('storefront (GET /, headless Chromium)', () => {
     await page.locator('#message.refusal', { hasText: 'Sold out: every unit is taken.' }).waitFor();
 
     expect(problems.filter((p) => !/409|Conflict/.test(p))).toEqual([]);
-    await expectInvariants(t.dataSource, new Map([[product.id, 3]]));
+    await expectInvariants(
+      t.dataSource,
+      new Map([
+        [product.id, 3],
+        [upcoming.id, 5],
+      ]),
+    );
   });
 });
