@@ -13,6 +13,7 @@ import { answerClientError, answerFrameworkError } from './http/malformed-reques
 import { observeHttpRequests } from './metrics/http-metrics';
 import { setupOpenApi } from './http/openapi';
 import { RateLimiter } from './rate-limit/rate-limiter';
+import { serveStorefront } from './storefront/storefront';
 
 /** The contract's body limit: 16 KiB; larger bodies get 413. */
 export const BODY_LIMIT_BYTES = 16 * 1024;
@@ -44,6 +45,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   observeHttpRequests(app);
   logRequests(app);
   setupOpenApi(app);
+  serveStorefront(app);
   return app;
 }
 

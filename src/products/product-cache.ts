@@ -37,6 +37,7 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
   private readonly guard: SharedCacheGuard;
   private readonly pendingInvalidations = new Set<number>();
   private readonly local: LocalProductEntries | null;
+  private readonly changeListeners: Array<(ids: number[]) => void> = [];
 
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
@@ -91,13 +92,27 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
     return fresh;
   }
 
+  /**
+   * Who else must hear of a committed change (the live-stock streams). Listeners run before the
+   * cache is touched, whatever its state: a change is news even with the cache off or out.
+   */
+  onCommittedChange(listener: (ids: number[]) => void): void {
+    this.changeListeners.push(listener);
+  }
+
   /** Call after the transaction that changed the product has committed. Never throws. */
   async invalidate(...ids: number[]): Promise<void> {
-    if (this.ttlMs === 0) return;
-    if (this.local) {
-      for (const id of ids) this.local.invalidate(id);
-      return;
+    // The process's own entries go first (synchronously): a listener that reads the product at
+    // once must not meet the entry this change has just made stale.
+    if (this.local) for (const id of ids) this.local.invalidate(id);
+    for (const listener of this.changeListeners) {
+      try {
+        listener(ids);
+      } catch {
+        // a listener's failure must not turn a committed write into an error
+      }
     }
+    if (this.ttlMs === 0 || this.local) return;
     if (!this.guard.available) {
       for (const id of ids) this.pendingInvalidations.add(id);
       return;
