@@ -89,8 +89,11 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^CMD \["node", "dist\/main"\]$/m);
     const node = JSON.parse(read('package.json')).engines.node as string;
-    expect(node).toMatch(/^>=20\./);
-    expect(dockerfile.match(/^FROM node:(\d+)/gm)?.every((line) => line.endsWith(':20'))).toBe(true);
+    expect(node).toBe('>=22.12.0');
+    // The image runs the Node the project is developed and tested on (.nvmrc, scripts/use-node24.sh).
+    const major = read('.nvmrc').trim();
+    expect(major).toBe('24');
+    expect(dockerfile.match(/^FROM node:(\d+)/gm)?.every((line) => line.endsWith(`:${major}`))).toBe(true);
   });
 
   it('copies only what .dockerignore lets through', () => {

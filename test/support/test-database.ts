@@ -1,6 +1,6 @@
 import { createConnection } from 'mysql2/promise';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -35,6 +35,14 @@ export function sqliteRunDir(): string {
   return join(tmpdir(), `${TEST_DB_PREFIX}${runId()}`);
 }
 
+/**
+ * Written when a test of this run names a MySQL database: the global teardown connects to the
+ * server only then, so `npm run test:unit` (and any run of pure specs) needs no database at all.
+ */
+export function mysqlUsedMarker(): string {
+  return join(tmpdir(), `${TEST_DB_PREFIX}${runId()}.mysql-used`);
+}
+
 /** A fresh database for one test file (or one server process): a MySQL database or a SQLite file. */
 export function newDatabaseUrl(): string {
   const name = `${TEST_DB_PREFIX}${runId()}_${randomBytes(4).toString('hex')}`;
@@ -42,6 +50,7 @@ export function newDatabaseUrl(): string {
     mkdirSync(sqliteRunDir(), { recursive: true });
     return `sqlite://${join(sqliteRunDir(), `${name}.sqlite`)}`;
   }
+  writeFileSync(mysqlUsedMarker(), '');
   const url = new URL(adminUrl());
   url.pathname = `/${name}`;
   return url.toString();
