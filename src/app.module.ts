@@ -3,6 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
+import { DestinationStream } from 'pino';
 import { Clock } from './common/clock';
 import { loggerOptions } from './common/logging';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
@@ -22,6 +23,8 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 export interface AppOverrides {
   /** Replaces the system clock (tests move time instead of sleeping). */
   clock?: Clock;
+  /** Where the JSON log lines go instead of stdout (tests read the events back). */
+  logDestination?: DestinationStream;
 }
 
 @Module({})
@@ -31,7 +34,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config, overrides.clock),
-        LoggerModule.forRoot(loggerOptions(config)),
+        LoggerModule.forRoot(loggerOptions(config, overrides.logDestination)),
         DatabaseModule.forRoot(config),
         CacheModule.register(cacheModuleOptions(config)),
         MetricsModule,

@@ -4,6 +4,7 @@ import { createApp } from '../../src/app';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { HoldSweeper } from '../../src/holds/hold-sweeper';
 import { FakeClock } from './fake-clock';
+import { LogCapture } from './log-capture';
 import { connectTestDatabase, dropDatabase, newDatabaseUrl, TEST_ENGINE } from './test-database';
 
 export interface TestApp {
@@ -17,6 +18,8 @@ export interface TestApp {
   dataSource: DataSource;
   config: AppConfig;
   clock: FakeClock;
+  /** The app's log lines (info and up unless LOG_LEVEL says otherwise), parsed. */
+  logs: LogCapture;
   sweeper: HoldSweeper;
   close(): Promise<void>;
 }
@@ -30,7 +33,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const databaseUrl = env.DATABASE_URL ?? newDatabaseUrl();
   const config = loadConfig({
     NODE_ENV: 'test',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // info: the level of the contract's log events, which the tests read back from `logs`.
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info',
     DATABASE_URL: databaseUrl,
     // Tests drive the sweep themselves (sweeper.claimExpired()), so the timer stays out of the way.
     HOLD_SWEEP_INTERVAL_SECONDS: '3600',
@@ -40,7 +44,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ...env,
   });
   const clock = new FakeClock();
-  const app = await createApp(config, { clock });
+  const logs = new LogCapture(process.env.TEST_LOG_LEVEL !== undefined);
+  const app = await createApp(config, { clock, logDestination: logs });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const dataSource = TEST_ENGINE === 'sqlite' ? await connectTestDatabase(databaseUrl) : app.get(DataSource);
@@ -51,6 +56,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     dataSource,
     config,
     clock,
+    logs,
     sweeper: app.get(HoldSweeper),
     async close() {
       if (closed) return;
