@@ -137,7 +137,7 @@ describe('two deployments (two databases) sharing one Redis (e2e)', () => {
     b = await startTestApp(env);
   });
   afterAll(async () => {
-    for (const t of [a, b]) {
+    for (const t of [a, b].filter(Boolean)) {
       await t.close();
       await deleteRedisKeys(`flash-sale:${t.config.database.database}:*`);
       await deleteRedisKeys(`${t.config.database.database}:*`);

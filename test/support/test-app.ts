@@ -1,7 +1,9 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { PinoLogger } from 'nestjs-pino';
 import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app';
+import { loggerOptions } from '../../src/common/logging';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { HoldSweeper } from '../../src/holds/hold-sweeper';
 import { FakeClock } from './fake-clock';
@@ -47,9 +49,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const clock = new FakeClock();
   const logs = new LogCapture(process.env.TEST_LOG_LEVEL !== undefined);
   // nestjs-pino writes lines logged outside a request (timers, sweeps) through one process-wide
-  // logger built by the first app: rebuilt for this app, so its own capture receives them. With
+  // logger built by the first app: rebuilt at once (a live app may log meanwhile) for this app, so its own capture receives them. With
   // two apps alive at once, such lines of the older one land in the newer one's capture.
   __resetOutOfContextForTests();
+  new PinoLogger(loggerOptions(config, logs));
   const app = await createApp(config, { clock, logDestination: logs });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
