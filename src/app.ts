@@ -7,6 +7,8 @@ import { AppModule, AppOverrides } from './app.module';
 import { sendSecurityHeaders } from './common/security-headers';
 import { strictValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
+import { parseJsonBodies } from './http/json-body';
+import { answerClientError, answerFrameworkError } from './http/malformed-requests';
 import { observeHttpRequests } from './metrics/http-metrics';
 import { setupOpenApi } from './openapi/openapi';
 
@@ -22,6 +24,9 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     // busy one is served like the others in flight rather than refused with a bare 503.
     forceCloseConnections: 'idle',
     return503OnClosing: false,
+    // Requests refused before any route runs are answered as problem+json too.
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides), adapter, {
     bufferLogs: true,
@@ -30,6 +35,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   app.useLogger(app.get(Logger));
   sendSecurityHeaders(app);
   requireJsonBodies(app);
+  parseJsonBodies(app, BODY_LIMIT_BYTES);
   app.setGlobalPrefix('api', { exclude: ['health', 'health/ready', 'metrics'] });
   app.useGlobalPipes(strictValidationPipe());
   observeHttpRequests(app);

@@ -1,8 +1,23 @@
+import { connect } from 'node:net';
 import request from 'supertest';
 import { newProduct } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 
-type Case = [label: string, method: 'get' | 'post' | 'delete', path: string, body: string | undefined, status: number];
+type Case = [
+  label: string,
+  method: 'get' | 'post' | 'delete',
+  path: string,
+  body: string | undefined,
+  status: number,
+  code?: string,
+];
+
+/** 1,313 levels of arrays, as the outside run sent: deep enough to blow an unbounded recursion. */
+const DEEP = '['.repeat(1313) + ']'.repeat(1313);
+const DEEP_OBJECT = '{"a":'.repeat(1313) + '1' + '}'.repeat(1313);
+/** Field names that are found on every plain object through Object.prototype. */
+const PROTOTYPE_NAMES = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__'];
+const WEBHOOK = '"order_id":"x","status":"success","idempotency_key":"k"';
 
 /** Counts of every table: a refused request must leave all of them as they were. */
 async function snapshot(t: TestApp) {
@@ -38,8 +53,8 @@ describe('bad input (e2e): a clean problem+json and no change in the database', 
     ['list limit 101', 'get', '/api/products?limit=101', undefined, 400],
     ['list limit abc', 'get', '/api/products?limit=abc', undefined, 400],
     ['list after_id -1', 'get', '/api/products?after_id=-1', undefined, 400],
-    ['malformed JSON', 'post', '/api/holds', '{"product_id": 1,', 400],
-    ['empty body', 'post', '/api/holds', '', 400],
+    ['malformed JSON', 'post', '/api/holds', '{"product_id": 1,', 400, 'malformed-json'],
+    ['empty body', 'post', '/api/holds', '', 400, 'malformed-json'],
     ['JSON array', 'post', '/api/holds', '[1,2]', 400],
     ['JSON string', 'post', '/api/holds', '"hold"', 400],
     ['JSON null', 'post', '/api/holds', 'null', 400],
@@ -71,9 +86,27 @@ describe('bad input (e2e): a clean problem+json and no change in the database', 
     ['webhook unknown field', 'post', '/api/payments/webhook', '{"order_id":"x","status":"success","idempotency_key":"k","amount":1}', 400],
     ['unknown route', 'get', '/api/nothing-here', undefined, 404],
     ['wrong method', 'delete', '/api/products/1', undefined, 404],
+    ['hold body nested 1,313 deep', 'post', '/api/holds', DEEP, 400, 'json-too-deep'],
+    ['hold body of objects nested 1,313 deep', 'post', '/api/holds', DEEP_OBJECT, 400, 'json-too-deep'],
+    ['order body nested 1,313 deep', 'post', '/api/orders', DEEP, 400, 'json-too-deep'],
+    ['webhook body nested 1,313 deep', 'post', '/api/payments/webhook', DEEP, 400, 'json-too-deep'],
+    ['unknown field nested 1,313 deep', 'post', '/api/holds', `{"product_id":PID,"qty":1,"x":${DEEP}}`, 400, 'json-too-deep'],
+    ['nesting inside a string is text', 'post', '/api/holds', `{"product_id":PID,"qty":1,"x":"${DEEP}"}`, 400, 'validation-failed'],
+    ...PROTOTYPE_NAMES.flatMap((name): Case[] => [
+      [`hold with a field named ${name}`, 'post', '/api/holds', `{"product_id":PID,"qty":1,"${name}":1}`, 400, 'validation-failed'],
+      [`order with a field named ${name}`, 'post', '/api/orders', `{"hold_id":"HID","${name}":1}`, 400, 'validation-failed'],
+      [`webhook with a field named ${name}`, 'post', '/api/payments/webhook', `{${WEBHOOK},"${name}":1}`, 400, 'validation-failed'],
+    ]),
+    ['a constructor.prototype further down', 'post', '/api/holds', `{"product_id":PID,"qty":1,"x":{"constructor":{"prototype":{}}}}`, 400, 'validation-failed'],
+    ['list query named constructor', 'get', '/api/products?constructor=1', undefined, 400, 'validation-failed'],
+    ['product id %ZZ', 'get', '/api/products/%ZZ', undefined, 400, 'malformed-url'],
+    ['product id %', 'get', '/api/products/%', undefined, 400, 'malformed-url'],
+    ['product id %FF%FE', 'get', '/api/products/%FF%FE', undefined, 400, 'malformed-url'],
+    ['hold id %ZZ', 'delete', '/api/holds/%ZZ', undefined, 400, 'malformed-url'],
+    ['product id of 2,000 characters', 'get', `/api/products/${'1'.repeat(2000)}`, undefined, 414, 'uri-too-long'],
   ];
 
-  it.each(cases().map((c) => [c[0], c] as const))('%s', async (_label, [, method, path, rawBody, status]) => {
+  it.each(cases().map((c) => [c[0], c] as const))('%s', async (_label, [, method, path, rawBody, status, code]) => {
     const before = await snapshot(t);
     const body = rawBody?.replace(/PID/g, String(productId)).replace(/HID/g, holdId);
     let call = request(t.url)[method](path);
@@ -82,7 +115,8 @@ describe('bad input (e2e): a clean problem+json and no change in the database', 
     expect(res.status).toBe(status);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) });
-    if (status === 400 && method !== 'get' && rawBody?.startsWith('{') && rawBody !== '{"product_id": 1,') {
+    if (code) expect(res.body.code).toBe(code);
+    if (status === 400 && method !== 'get' && rawBody?.startsWith('{') && !['malformed-json', 'json-too-deep'].includes(code!)) {
       expect(Object.keys(res.body.errors ?? {}).length).toBeGreaterThan(0);
     }
     expect(res.text).not.toMatch(/\bat \w+ \(|node_modules|SELECT |INSERT |ER_[A-Z_]+|QueryFailedError/);
@@ -105,6 +139,58 @@ describe('bad input (e2e): a clean problem+json and no change in the database', 
     const res = await request(t.url).post('/api/holds').type('form').send({ product_id: productId, qty: 1 });
     expect(res.status).toBe(415);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(await snapshot(t)).toEqual(before);
+  });
+});
+
+/** Sends raw bytes on a fresh connection and reads everything until the server closes it. */
+function sendRaw(url: string, bytes: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let answer = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => (answer += chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(answer));
+    socket.end(bytes, 'latin1');
+  });
+}
+
+describe('malformed HTTP (e2e): answered as problem+json where the connection allows it', () => {
+  let t: TestApp;
+  let productId: number;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    productId = (await newProduct(t.dataSource, { stock: 5 })).id;
+  });
+  afterAll(() => t.close());
+
+  const hold = () => `{"product_id":${productId},"qty":1}`;
+  const cases = (): Array<[label: string, bytes: () => string, status: number, code: string]> => [
+    ['an unknown method', () => 'FOO /api/products/1 HTTP/1.1\r\nHost: x\r\n\r\n', 400, 'malformed-request'],
+    ['a header line without a colon', () => 'GET /api/products/1 HTTP/1.1\r\nHost: x\r\nno-colon-here\r\n\r\n', 400, 'malformed-request'],
+    [
+      'Content-Length with Transfer-Encoding',
+      () =>
+        `POST /api/holds HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${hold().length}\r\n` +
+        `Transfer-Encoding: chunked\r\n\r\n${hold().length.toString(16)}\r\n${hold()}\r\n0\r\n\r\n`,
+      400,
+      'malformed-request',
+    ],
+    ['a control character in a header', () => 'GET /api/products/1 HTTP/1.1\r\nHost: x\r\nX-Note: a\x01b\r\n\r\n', 400, 'malformed-request'],
+    ['a 17 KiB header', () => `GET /api/products/1 HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(17 * 1024)}\r\n\r\n`, 431, 'headers-too-large'],
+  ];
+
+  it.each(cases().map((c) => [c[0], c] as const))('%s', async (_label, [, bytes, status, code]) => {
+    const before = await snapshot(t);
+    const answer = await sendRaw(t.url, bytes());
+    const [head, body] = answer.split('\r\n\r\n');
+    expect(head).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+    expect(head).toMatch(/\r\ncontent-type: application\/problem\+json\r\n/i);
+    expect(head).toMatch(/\r\ncontent-length: \d+\r\n/i);
+    expect(JSON.parse(body)).toEqual({ type: `urn:flash-sale:problem:${code}`, title: expect.any(String), status, detail: expect.any(String), code });
     expect(await snapshot(t)).toEqual(before);
   });
 });

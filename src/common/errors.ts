@@ -92,6 +92,70 @@ export class RequestValidationError extends DomainError {
   }
 }
 
+/** The body is not JSON at all (or is empty). */
+export class MalformedJsonError extends DomainError {
+  readonly code = 'malformed-json';
+  readonly status = 400;
+  readonly title = 'Malformed JSON';
+}
+
+/** The body nests deeper than any body of this API could: refused before anything walks it. */
+export class JsonTooDeepError extends DomainError {
+  readonly code = 'json-too-deep';
+  readonly status = 400;
+  readonly title = 'JSON nested too deeply';
+  constructor(maxDepth: number) {
+    super(`The body nests arrays and objects deeper than ${maxDepth} levels.`);
+  }
+}
+
+// Refusals of requests that the router or Node's HTTP parser could not even read.
+
+export class MalformedUrlError extends DomainError {
+  readonly code = 'malformed-url';
+  readonly status = 400;
+  readonly title = 'Malformed URL';
+  constructor() {
+    super('The path is not valid percent-encoded UTF-8.');
+  }
+}
+
+export class UriTooLongError extends DomainError {
+  readonly code = 'uri-too-long';
+  readonly status = 414;
+  readonly title = 'URI too long';
+  constructor() {
+    super('A path segment is longer than any id of this API.');
+  }
+}
+
+export class MalformedRequestError extends DomainError {
+  readonly code = 'malformed-request';
+  readonly status = 400;
+  readonly title = 'Malformed request';
+  constructor() {
+    super('The request is not valid HTTP/1.1.');
+  }
+}
+
+export class HeadersTooLargeError extends DomainError {
+  readonly code = 'headers-too-large';
+  readonly status = 431;
+  readonly title = 'Request header fields too large';
+  constructor() {
+    super('The request line and headers are larger than 16 KiB.');
+  }
+}
+
+export class RequestTimeoutError extends DomainError {
+  readonly code = 'request-timeout';
+  readonly status = 408;
+  readonly title = 'Request timeout';
+  constructor() {
+    super('The request did not arrive in time.');
+  }
+}
+
 /** A rule on a field that depends on configuration (so it cannot live in the DTO's decorators). */
 export class InvalidFieldError extends RequestValidationError {
   constructor(field: string, message: string) {

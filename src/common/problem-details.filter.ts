@@ -58,13 +58,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return this.toProblem(new DatabaseUnavailableError(), request);
     }
     this.logger.error({ err: exception, request_id: request.id }, 'unhandled error');
-    return {
-      problem: {
-        ...generic(500, 'internal-error', 'Internal server error', 'An unexpected error occurred.'),
-        correlation_id: request.id,
-      },
-      headers: {},
-    };
+    return { problem: internalErrorProblem(request.id), headers: {} };
   }
 }
 
@@ -80,6 +74,14 @@ export function toProblemDocument(error: DomainError): ProblemDocument {
     detail: error.message,
     code: error.code,
     ...error.extensions,
+  };
+}
+
+/** A 500 says nothing but where to look: the log line with the same correlation id. */
+export function internalErrorProblem(correlationId: string): ProblemDocument {
+  return {
+    ...generic(500, 'internal-error', 'Internal server error', 'An unexpected error occurred.'),
+    correlation_id: correlationId,
   };
 }
 
@@ -116,8 +118,6 @@ function fromHttpException(exception: HttpException): ProblemDocument {
 function fromFrameworkError(error: Error, status: number): ProblemDocument {
   const code = (error as { code?: string }).code;
   const details: Record<string, string> = {
-    FST_ERR_CTP_INVALID_JSON_BODY: 'The body is not valid JSON.',
-    FST_ERR_CTP_EMPTY_JSON_BODY: 'The body is empty; a JSON object was expected.',
     FST_ERR_CTP_BODY_TOO_LARGE: 'The body is larger than the limit.',
     FST_ERR_CTP_INVALID_MEDIA_TYPE: 'The content type is not supported; send application/json.',
     FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The Content-Length header does not match the body.',

@@ -1,4 +1,5 @@
-import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, Type, ValidationError, ValidationPipe } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
 import { RequestValidationError } from './errors';
 
 /**
@@ -9,8 +10,31 @@ import { RequestValidationError } from './errors';
 class StrictValidationPipe extends ValidationPipe {
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'param') return Promise.resolve(value);
+    const unknown = undeclaredFields(value, metadata.metatype);
+    if (unknown.length > 0) {
+      return Promise.reject(new RequestValidationError(Object.fromEntries(unknown.map((f) => [f, [`${f} is not an accepted field`]]))));
+    }
     return super.transform(value, metadata);
   }
+}
+
+/**
+ * The keys of a body or query that its DTO does not declare, read from the plain object before
+ * class-transformer sees it. Neither library can be trusted with this on its own when a key is
+ * named like an Object.prototype member (`constructor`, `toString`, `valueOf`, `hasOwnProperty`):
+ * class-transformer silently drops a key that names a method of the target, and the whitelist of
+ * class-validator looks keys up in a plain object, where such a name is always found.
+ */
+function undeclaredFields(value: unknown, metatype: Type | undefined): string[] {
+  if (!metatype || typeof value !== 'object' || value === null || Array.isArray(value)) return [];
+  const declared = new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(metatype, '', true, false)
+      .map((rule) => rule.propertyName),
+  );
+  // No rules at all: not a DTO (a primitive, or a parameter read raw), so not this check's to judge.
+  if (declared.size === 0) return [];
+  return Object.keys(value).filter((key) => !declared.has(key));
 }
 
 export function strictValidationPipe(): ValidationPipe {

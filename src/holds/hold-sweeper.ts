@@ -60,13 +60,13 @@ export class HoldSweeper implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async sweep(): Promise<SweepResult> {
-    const now = this.clock.now();
-    const candidates = await this.holds.productsWithOverdueHolds(now, PRODUCTS_PER_SWEEP);
+    const candidates = await this.holds.productsWithOverdueHolds(this.clock.now(), PRODUCTS_PER_SWEEP);
     const result: SweepResult = { expired: 0, products: [], skipped: [] };
     for (const productId of candidates) {
       const expired = await this.tx.run(async (manager) => {
         if (!(await this.products.tryLock(manager, productId))) return null;
-        const freed = await this.holds.expireOverdue(manager, productId, now);
+        // Decided by the time under the lock, like every other expiry decision.
+        const freed = await this.holds.expireOverdue(manager, productId, this.clock.now());
         await this.products.addReserved(manager, productId, -freed.units);
         return freed.count;
       });

@@ -36,7 +36,10 @@ export class HoldsController {
   }
 
   @Delete(':id')
-  @ApiOkResponse({ type: HoldResponse, description: 'The hold, released (releasing twice is fine)' })
+  @ApiOkResponse({
+    type: HoldResponse,
+    description: 'The hold, released (releasing twice is fine); a hold already past its expiry answers as expired',
+  })
   @ApiProblems({ 404: 'Unknown hold', 409: 'The hold is already converted into an order' })
   @HttpCode(200)
   release(@Param('id') id: string): Promise<HoldResponse> {

@@ -115,8 +115,6 @@ export class HoldsService implements BeforeApplicationShutdown {
    */
   async grant(productId: number, requests: HoldRequest[]): Promise<GrantOutcome[]> {
     this.metrics.observeHoldBatch(requests.length);
-    const now = this.clock.now();
-    const expiresAt = new Date(now.getTime() + this.config.holdTtlSeconds * 1000);
 
     const { outcomes, expired } = await this.tx.run(async (manager) => {
       const product = await this.products.lockForUpdate(manager, productId);
@@ -125,6 +123,10 @@ export class HoldsService implements BeforeApplicationShutdown {
         await this.recordDecisions(manager, requests, unknown);
         return { outcomes: unknown, expired: 0 };
       }
+      // The time is read once the lock is held, not when the batch was formed: a wait for the lock
+      // must neither keep already-expired holds counting nor shorten the new holds' lifetime.
+      const now = this.clock.now();
+      const expiresAt = new Date(now.getTime() + this.config.holdTtlSeconds * 1000);
       const freed = await this.holds.expireOverdue(manager, productId, now);
       let available = product.stock - product.reserved + freed.units;
       const granted: NewHold[] = [];
@@ -174,33 +176,55 @@ export class HoldsService implements BeforeApplicationShutdown {
     }
   }
 
+  /**
+   * An active hold past its expiry reads as expired before any sweep has marked it. That answer
+   * is final, so it is given only under the hold's row lock, with the time read after the lock:
+   * a conversion or release that decided in time but has not committed yet is waited for (and
+   * then read as it committed), and any that comes later reads a later time and finds it expired.
+   */
   async get(id: string): Promise<HoldResponse> {
     const hold = await this.holds.findById(id);
     if (!hold) throw new HoldNotFoundError(id);
-    return toHoldResponse(hold, this.clock.now());
+    const now = this.clock.now();
+    if (!isOverdue(hold, now)) return toHoldResponse(hold, now);
+    return this.tx.run(async (manager) => {
+      // Only this one row is locked and nothing is waited for while holding it, so taking it
+      // without the product lock first cannot close a deadlock cycle.
+      const locked = (await this.holds.lockById(manager, id)) as Hold;
+      return toHoldResponse(locked, this.clock.now());
+    });
   }
 
   /**
    * Gives a hold's units back at once. Releasing twice is harmless; a converted hold belongs to
-   * its order and cannot be released.
+   * its order and cannot be released. A hold already past its expiry when the locks are held has
+   * expired, whatever a sweep has done yet: it is expired here (its units counted back once) and
+   * answered as such, so a client that read it as expired never sees it turn into "released".
    */
   async release(id: string): Promise<HoldResponse> {
-    const now = this.clock.now();
-    const { hold, releasedNow } = await this.tx.run(async (manager) => {
+    const { hold, now, changed } = await this.tx.run(async (manager) => {
       const found = await this.holds.findById(id, manager);
       if (!found) throw new HoldNotFoundError(id);
       await this.products.lockForUpdate(manager, found.productId);
       const locked = (await this.holds.lockById(manager, id)) as Hold;
+      const lockedAt = this.clock.now();
       if (locked.status === 'converted') throw new HoldConvertedError(id);
-      if (locked.status !== 'active') return { hold: locked, releasedNow: false };
-      await this.holds.setStatus(manager, id, 'released');
+      if (locked.status !== 'active') return { hold: locked, now: lockedAt, changed: null };
+      const status = isOverdue(locked, lockedAt) ? 'expired' : 'released';
+      await this.holds.setStatus(manager, id, status);
       await this.products.addReserved(manager, locked.productId, -locked.qty);
-      return { hold: { ...locked, status: 'released' } as Hold, releasedNow: true };
+      return { hold: { ...locked, status } as Hold, now: lockedAt, changed: status };
     });
-    if (releasedNow) {
-      await this.cache.invalidate(hold.productId);
+    if (changed) await this.cache.invalidate(hold.productId);
+    if (changed === 'released') {
       this.events.emit('hold_released', { hold_id: id, product_id: hold.productId, qty: hold.qty });
+    } else if (changed === 'expired') {
+      this.events.emit('holds_expired', { count: 1, products: [hold.productId] });
     }
     return toHoldResponse(hold, now);
   }
+}
+
+function isOverdue(hold: Hold, now: Date): boolean {
+  return hold.status === 'active' && hold.expiresAt.getTime() <= now.getTime();
 }

@@ -51,22 +51,24 @@ export class OrdersService {
    * what must commit with it (an Idempotency-Key's record).
    */
   async convertToOrder(holdId: string, onAnswered?: AnswerRecorder): Promise<ConvertResult> {
-    const now = this.clock.now();
     const outcome = await this.tx.run(async (manager): Promise<Conversion> => {
-      const decided = await this.decide(manager, holdId, now);
+      const decided = await this.decide(manager, holdId);
       if (onAnswered) await onAnswered(manager, answerOf(decided));
       return decided;
     });
     return this.publish(outcome);
   }
 
-  private async decide(manager: EntityManager, holdId: string, now: Date): Promise<Conversion> {
+  private async decide(manager: EntityManager, holdId: string): Promise<Conversion> {
     const found = await this.holds.findById(holdId, manager);
     if (!found) return { kind: 'refused', error: new HoldNotFoundError(holdId) };
     if (found.status === 'converted') return this.existingOrder(manager, holdId);
 
     const product = await this.products.lockForUpdate(manager, found.productId);
     const hold = (await this.holds.lockById(manager, holdId)) as Hold;
+    // Expiry is decided by the time at which the locks are held: a request that waited for them
+    // past the hold's expiry must not turn a hold that others already read as expired into an order.
+    const now = this.clock.now();
     switch (hold.status) {
       case 'converted':
         return this.existingOrder(manager, holdId);
