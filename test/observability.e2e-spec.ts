@@ -83,7 +83,7 @@ describe('log events and their counters (e2e)', () => {
     // Earlier tests' holds in this file's database expire in the same sweep: count them first.
     t.clock.advance(t.config.holdTtlSeconds + 1);
     const overdue = await t.dataSource.query("SELECT product_id FROM holds WHERE status = 'active'");
-    const products = [...new Set(overdue.map((row: { product_id: number }) => Number(row.product_id)))];
+    const products: number[] = [...new Set(overdue.map((row: { product_id: number }) => Number(row.product_id)))] as number[];
     t.logs.clear();
     const [moved] = await counted(() => t.sweeper.claimExpired(), [['flash_sale_holds_expired_total']]);
     expect(moved).toBe(overdue.length);
