@@ -3,9 +3,25 @@ import { TransactionRunner } from '../src/database/transaction-runner';
 import { ProductsRepository } from '../src/products/products.repository';
 import { expectInvariants } from './support/invariants';
 import { newProduct } from './support/factories';
+import { watchLockWaits } from './support/lock-waits';
 import { startTestApp, TestApp } from './support/test-app';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Resolves once the service's statement waits for the open transaction. MySQL: seen in the
+ * database (a row-lock wait in PROCESSLIST). SQLite: the wait is the process's one-writer mutex,
+ * which the database cannot show; there the outcome (committed-only values) is what is checked.
+ */
+async function waitedOn(t: TestApp): Promise<void> {
+  if (t.config.database.engine !== 'mysql') return;
+  const waits = await watchLockWaits(t.config.database);
+  try {
+    await waits.atLeast(1);
+  } finally {
+    await waits.close();
+  }
+}
 
 /**
  * TransactionRunner on either engine: MySQL serializes on the product row lock, SQLite runs the
@@ -59,8 +75,13 @@ describe('transactions (e2e)', () => {
     expect(during.body).toMatchObject({ stock: 10, available: 10 });
     const list = await request(t.url).get(`/api/products?after_id=${p.id - 1}&limit=1`).expect(200);
     expect(list.body.data[0]).toMatchObject({ id: p.id, available: 10 });
-    const hold = request(t.url).post('/api/holds').send({ product_id: p.id, qty: 7 }).then((res) => res);
-    await sleep(50);
+    let answered = false;
+    const hold = request(t.url)
+      .post('/api/holds')
+      .send({ product_id: p.id, qty: 7 })
+      .then((res) => ((answered = true), res));
+    await waitedOn(t);
+    expect(answered).toBe(false);
     finish();
     await expect(doomed).rejects.toThrow('rolled back on purpose');
 
@@ -82,8 +103,12 @@ describe('transactions (e2e)', () => {
       throw new Error('rolled back on purpose');
     });
     await written;
-    const restock = tx.autocommit((manager) => manager.query('UPDATE products SET stock = stock + 5 WHERE id = ?', [p.id]));
-    await sleep(30);
+    let restocked = false;
+    const restock = tx
+      .autocommit((manager) => manager.query('UPDATE products SET stock = stock + 5 WHERE id = ?', [p.id]))
+      .then(() => (restocked = true));
+    await waitedOn(t);
+    expect(restocked).toBe(false);
     finish();
     await expect(doomed).rejects.toThrow('rolled back on purpose');
     await restock;
