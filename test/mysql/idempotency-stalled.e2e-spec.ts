@@ -4,6 +4,8 @@ import { IDEMPOTENCY_LEASE_SECONDS } from '../../src/idempotency/idempotency.ser
 import { newProduct } from '../support/factories';
 import { expectInvariants } from '../support/invariants';
 import { startTestApp, TestApp } from '../support/test-app';
+import { HoldsService } from '../../src/holds/holds.service';
+import { until } from '../support/row-lock';
 
 /**
  * The Idempotency-Key cases that need a request stalled inside its transaction, staged by
@@ -70,8 +72,12 @@ describe('Idempotency-Key with a request stalled in its transaction (e2e, MySQL)
     const slow = postHold(key, { product_id: product.id, qty: 1 }).then((r) => r);
     await untilClaimed(key);
     t.clock.advance(IDEMPOTENCY_LEASE_SECONDS + 1);
-    const retry = postHold(key, { product_id: product.id, qty: 1 }).then((r) => r);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    let retrySettled = false;
+    const retry = postHold(key, { product_id: product.id, qty: 1 }).then((r) => ((retrySettled = true), r));
+    // The retry has done all it can while the owner is stalled: answered already, or queued
+    // behind the owner's batch for the product (seen in the batcher). Only then the owner goes on.
+    const batcher = t.app.get(HoldsService).batcher!;
+    await until(() => retrySettled || batcher.queued(product.id) >= 1);
     await lock.commitTransaction();
     await lock.release();
     const statuses = [(await slow).status, (await retry).status].sort();

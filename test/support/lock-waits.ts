@@ -8,6 +8,8 @@ import { until } from './row-lock';
  * and hoping it did. Reads PROCESSLIST, as lockProductRow does (INNODB_TRX lags by 100 ms).
  */
 export interface LockWaits {
+  /** Statements waiting on a lock in this database now. */
+  count(): Promise<number>;
   /** Resolves once at least `n` statements wait on a lock in this database. */
   atLeast(n: number): Promise<void>;
   close(): Promise<void>;
@@ -26,6 +28,7 @@ export async function watchLockWaits(db: DatabaseConfig): Promise<LockWaits> {
     return Number((rows as Array<{ n: number }>)[0].n);
   };
   return {
+    count: waiting,
     atLeast: (n) => until(async () => (await waiting()) >= n),
     close: () => observer.end(),
   };
