@@ -51,16 +51,26 @@ describe('process lifecycle with requests in flight at SIGTERM (e2e, MySQL, the 
           ),
       );
       // They are inside the server: one transaction waits on the product row lock and the
-      // others queue behind it for the next batch. Give the stragglers a moment to connect.
+      // others queue behind it for the next batch.
       await waitFor(async () => {
         const [rows] = await db.query(
           "SELECT COUNT(*) AS n FROM information_schema.processlist WHERE db = DATABASE() AND info LIKE '%FOR UPDATE%'",
         );
         return Number((rows as Array<{ n: number }>)[0].n) >= 1;
       });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // At least one is inside a transaction (seen above); the others are queued in the server or
+      // not connected yet (refused once SIGTERM closes the port: allowed below, safe to retry).
       const exitCode = first.stop('SIGTERM');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The shutdown has begun when the port refuses new connections: only then the lock goes,
+      // so the requests in flight are answered during the shutdown, not before it.
+      await waitFor(async () => {
+        try {
+          await fetch(`${first.url}/health`);
+          return false;
+        } catch (error) {
+          return (error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED';
+        }
+      });
       await blocker.query('COMMIT');
       statuses = await Promise.all(inFlight);
       expect(await exitCode).toBe(0);
