@@ -14,7 +14,7 @@ app.get<{ Params: { id: string } }>('/api/products/:id', async (request) => ({
   available: 100,
 }));
 
-const shutdown = () => app.close().then(() => process.exit(0));
+const shutdown = () => void app.close().then(() => process.exit(0));
 process.once('SIGTERM', shutdown);
 process.once('SIGINT', shutdown);
 

@@ -32,11 +32,11 @@ async function main(): Promise<number> {
     },
   });
   const options: BenchOptions = {
-    duration: positive('duration', values.duration!),
-    warmup: positive('warmup', values.warmup!, true),
+    duration: positive('duration', values.duration),
+    warmup: positive('warmup', values.warmup, true),
     resultsDir: join(ROOT, 'bench', 'results'),
     serverEnv: parseServerEnv(process.env.BENCH_SERVER_ENV ?? ''),
-    profile: values.profile!,
+    profile: values.profile,
   };
   const wanted = values.only ? values.only.split(',').map((s) => s.trim()) : SCENARIOS.map((s) => s.name);
   const unknown = wanted.filter((name) => !SCENARIOS.some((s) => s.name === name));
@@ -81,7 +81,7 @@ async function runScenario(scenario: Scenario, options: BenchOptions): Promise<S
   try {
     return await scenario.run(options);
   } catch (error) {
-    process.stderr.write(`${scenario.name} failed: ${error instanceof Error ? error.stack : error}\n`);
+    process.stderr.write(`${scenario.name} failed: ${error instanceof Error ? error.stack : String(error)}\n`);
     return {
       name: scenario.name,
       title: scenario.title,

@@ -4,12 +4,14 @@ import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { DestinationStream } from 'pino';
-import { Clock } from './common/clock';
-import { loggerOptions } from './common/logging';
-import { ProblemDetailsFilter } from './common/problem-details.filter';
+import { Clock } from './core/clock';
+import { loggerOptions, wantsPrettyLogs } from './http/logging';
+import { IS_CONNECTION_ERROR, ProblemDetailsFilter } from './http/problem-details.filter';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { CoreModule } from './core/core.module';
 import { DatabaseModule } from './database/database.module';
+import { isConnectionError } from './database/db-errors';
 import { HealthModule } from './health/health.module';
 import { HoldsModule } from './holds/holds.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -33,8 +35,14 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config, overrides.clock),
-        LoggerModule.forRoot(loggerOptions(config, overrides.logDestination)),
+        ConfigModule.forRoot(config),
+        CoreModule.forRoot(overrides.clock),
+        LoggerModule.forRoot(
+          loggerOptions(
+            { level: config.logLevel, pretty: wantsPrettyLogs(config.nodeEnv, process.stdout.isTTY === true) },
+            overrides.logDestination,
+          ),
+        ),
         DatabaseModule.forRoot(config),
         CacheModule.register(cacheModuleOptions(config)),
         MetricsModule,
@@ -47,7 +55,10 @@ export class AppModule {
         PaymentsModule,
         HealthModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+      providers: [
+        { provide: IS_CONNECTION_ERROR, useValue: isConnectionError },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+      ],
     };
   }
 }

@@ -1,16 +1,16 @@
-import { UnsupportedMediaTypeException } from '@nestjs/common';
+import { INestApplication, UnsupportedMediaTypeException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { AppModule, AppOverrides } from './app.module';
-import { sendSecurityHeaders } from './common/security-headers';
-import { strictValidationPipe } from './common/validation';
+import { sendSecurityHeaders } from './http/security-headers';
+import { strictValidationPipe } from './http/validation';
 import { AppConfig } from './config/app-config';
 import { parseJsonBodies } from './http/json-body';
 import { answerClientError, answerFrameworkError } from './http/malformed-requests';
 import { observeHttpRequests } from './metrics/http-metrics';
-import { setupOpenApi } from './openapi/openapi';
+import { setupOpenApi } from './http/openapi';
 
 /** The contract's body limit: 16 KiB; larger bodies get 413. */
 export const BODY_LIMIT_BYTES = 16 * 1024;
@@ -36,11 +36,16 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   sendSecurityHeaders(app);
   requireJsonBodies(app);
   parseJsonBodies(app, BODY_LIMIT_BYTES);
-  app.setGlobalPrefix('api', { exclude: ['health', 'health/ready', 'metrics'] });
+  useApiPrefix(app);
   app.useGlobalPipes(strictValidationPipe());
   observeHttpRequests(app);
   setupOpenApi(app);
   return app;
+}
+
+/** Every route under /api but the probes and the metrics; the OpenAPI CLI builds its document with it too. */
+export function useApiPrefix(app: INestApplication): void {
+  app.setGlobalPrefix('api', { exclude: ['health', 'health/ready', 'metrics'] });
 }
 
 /** Bodies are JSON only: a form or any other media type is refused with 415 before parsing. */
@@ -48,10 +53,12 @@ function requireJsonBodies(app: NestFastifyApplication): void {
   app
     .getHttpAdapter()
     .getInstance()
-    .addHook('onRequest', async (request) => {
+    .addHook('onRequest', (request, _reply, done) => {
       const type = request.headers['content-type'];
       if (type !== undefined && !/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) {
-        throw new UnsupportedMediaTypeException('The content type is not supported; send application/json.');
+        done(new UnsupportedMediaTypeException('The content type is not supported; send application/json.'));
+        return;
       }
+      done();
     });
 }

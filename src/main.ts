@@ -1,20 +1,13 @@
 import 'reflect-metadata';
 import cluster from 'node:cluster';
 import { createApp } from './app';
+import { runCli } from './cli/bootstrap';
 import { runClusterPrimary } from './cluster/cluster-primary';
-import { AppConfig, ConfigError, loadConfig } from './config/app-config';
-import { seedDemoProducts } from './database/seed';
+import { AppConfig } from './config/app-config';
+import { seedDemoProducts } from './products/demo-products';
 import { TransactionRunner } from './database/transaction-runner';
 
-async function bootstrap(): Promise<void> {
-  let config: AppConfig;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(error.message);
-    process.exit(1);
-  }
+async function bootstrap(config: AppConfig): Promise<void> {
   if (config.clusterWorkers > 0 && cluster.isPrimary) {
     await runClusterPrimary(config, config.clusterWorkers);
     return;
@@ -48,7 +41,4 @@ async function bootstrap(): Promise<void> {
   process.once('SIGINT', shutdown);
 }
 
-bootstrap().catch((error) => {
-  console.error('Failed to start:', error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runCli(bootstrap, { failurePrefix: 'Failed to start:' });

@@ -6,7 +6,7 @@ import { expectInvariants } from './support/invariants';
 import { startTestApp, TestApp } from './support/test-app';
 import { newDatabaseUrl } from './support/test-database';
 
-const CLI = join(__dirname, '..', 'dist', 'audit', 'audit.cli.js');
+const CLI = join(__dirname, '..', 'dist', 'cli', 'audit.cli.js');
 
 describe('npm run audit (e2e, the built CLI against a live database)', () => {
   const databaseUrl = newDatabaseUrl();

@@ -10,9 +10,30 @@ import { startTestApp, TestApp } from './support/test-app';
 // seen to act: a variable the code ignores (a hard-coded default) turns its test red.
 
 /** Every timer but setInterval stays real: the app's I/O runs, only its interval jobs wait for us. */
-const ONLY_INTERVALS = ['Date', 'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout'] as const;
+const ONLY_INTERVALS = [
+  'Date',
+  'hrtime',
+  'nextTick',
+  'performance',
+  'queueMicrotask',
+  'setImmediate',
+  'clearImmediate',
+  'setTimeout',
+  'clearTimeout',
+] as const;
 /** Only the wall clock is fake: cache entries age when the test says so. */
-const ONLY_DATE = ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] as const;
+const ONLY_DATE = [
+  'hrtime',
+  'nextTick',
+  'performance',
+  'queueMicrotask',
+  'setImmediate',
+  'clearImmediate',
+  'setInterval',
+  'clearInterval',
+  'setTimeout',
+  'clearTimeout',
+] as const;
 
 describe('MAX_QTY_PER_HOLD=3 (e2e)', () => {
   let t: TestApp;
@@ -29,7 +50,9 @@ describe('MAX_QTY_PER_HOLD=3 (e2e)', () => {
     expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(refused.body.status).toBe(400);
     expect(refused.body.errors?.qty?.join(' ')).toMatch(/3/);
-    const [{ held }] = await t.dataSource.query('SELECT COALESCE(SUM(qty), 0) AS held FROM holds WHERE product_id = ?', [product.id]);
+    const [{ held }] = await t.dataSource.query('SELECT COALESCE(SUM(qty), 0) AS held FROM holds WHERE product_id = ?', [
+      product.id,
+    ]);
     expect(Number(held)).toBe(3);
     await expectInvariants(t.dataSource, new Map([[product.id, 20]]));
   });
@@ -51,8 +74,7 @@ describe('HOLD_SWEEP_INTERVAL_SECONDS=2 (e2e, the interval timer driven by the t
     const product = await newProduct(t.dataSource, { stock: 5 });
     const hold = (await request(t.url).post('/api/holds').send({ product_id: product.id, qty: 2 }).expect(201)).body;
     t.clock.advance(31);
-    const status = async () =>
-      (await t.dataSource.query('SELECT status FROM holds WHERE id = ?', [hold.id]))[0].status as string;
+    const status = async () => (await t.dataSource.query('SELECT status FROM holds WHERE id = ?', [hold.id]))[0].status as string;
 
     jest.advanceTimersByTime(1999);
     // A sweep started by the timer would be the only writer: a request round trip later it would show.

@@ -89,15 +89,16 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^CMD \["node", "dist\/main"\]$/m);
     const node = JSON.parse(read('package.json')).engines.node as string;
-    expect(node).toBe('>=22.12.0');
-    // The image runs the Node the project is developed and tested on (.nvmrc, scripts/use-node24.sh).
-    const major = read('.nvmrc').trim();
-    expect(major).toBe('24');
-    expect(dockerfile.match(/^FROM node:(\d+)/gm)?.every((line) => line.endsWith(`:${major}`))).toBe(true);
+    // Node 24 LTS is the target (the image, .nvmrc); Node 22 keeps working, so it is the floor.
+    expect(node).toMatch(/^>=22\./);
+    expect(read('.nvmrc').trim()).toBe('24');
+    expect(dockerfile.match(/^FROM node:(\d+)/gm)?.every((line) => line.endsWith(':24'))).toBe(true);
   });
 
   it('copies only what .dockerignore lets through', () => {
-    const ignored = read('.dockerignore').split('\n').map((l) => l.trim());
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim());
     for (const entry of ['node_modules', 'dist', '.git']) expect(ignored).toContain(entry);
     for (const copied of ['src', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json']) {
       expect(ignored).not.toContain(copied);

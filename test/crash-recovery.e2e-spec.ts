@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { parseDatabaseUrl } from '../src/config/app-config';
-import { dataSourceOptions } from '../src/database/data-source-options';
-import { jsonValueSql } from '../src/database/engine';
+import { openDataSource } from '../src/database/open-data-source';
+import { jsonValueSql } from '../src/database/dialect';
 import { execute, queryRows } from '../src/database/sql';
 import { expectInvariants } from './support/invariants';
 import { ServerProcess, startServerProcess } from './support/server-process';
@@ -40,7 +40,7 @@ describe('SIGKILL in the middle of a selling storm (e2e, the built server as a c
 
   it('loses nothing committed, executes nothing twice, and keeps the invariants after a restart', async () => {
     server = await startServerProcess(env);
-    db = await new DataSource(dataSourceOptions(parseDatabaseUrl(databaseUrl), 2)).initialize();
+    db = await openDataSource(parseDatabaseUrl(databaseUrl));
     const stock = new Map<number, number>();
     for (let i = 0; i < 3; i++) {
       const { insertId } = await execute(db, "INSERT INTO products (name, price, stock) VALUES (?, '3.00', 40)", [`Storm ${i}`]);
@@ -93,7 +93,10 @@ describe('SIGKILL in the middle of a selling storm (e2e, the built server as a c
     const [{ n: ordersFound }] = await queryRows(db, 'SELECT COUNT(*) AS n FROM orders WHERE id IN (?)', [seenOrders]);
     expect(Number(ordersFound)).toBe(seenOrders.length);
     // A key record never exists without its hold or order, nor the other way round.
-    for (const [scope, table] of [['holds', 'holds'], ['orders', 'orders']]) {
+    for (const [scope, table] of [
+      ['holds', 'holds'],
+      ['orders', 'orders'],
+    ]) {
       const [{ n: orphanRows }] = await queryRows(
         db,
         `SELECT COUNT(*) AS n FROM ${table} t WHERE NOT EXISTS (
@@ -121,7 +124,10 @@ describe('SIGKILL in the middle of a selling storm (e2e, the built server as a c
       expect(retry).toEqual(a.hold);
     }
     const [{ n: holdCount }] = await queryRows(db, 'SELECT COUNT(*) AS n FROM holds');
-    const [{ n: keyCount }] = await queryRows(db, "SELECT COUNT(*) AS n FROM idempotency_keys WHERE scope = 'holds' AND response_status = 201");
+    const [{ n: keyCount }] = await queryRows(
+      db,
+      "SELECT COUNT(*) AS n FROM idempotency_keys WHERE scope = 'holds' AND response_status = 201",
+    );
     expect(Number(holdCount)).toBe(Number(keyCount));
 
     // The sweep releases what the crash left held; then the books balance.
@@ -129,7 +135,7 @@ describe('SIGKILL in the middle of a selling storm (e2e, the built server as a c
     for (;;) {
       const [{ n }] = await queryRows(db, "SELECT COUNT(*) AS n FROM holds WHERE status = 'active'");
       if (Number(n) === 0) break;
-      if (Date.now() > deadline) throw new Error(`${n} hold(s) still active after the restart`);
+      if (Date.now() > deadline) throw new Error(`${Number(n)} hold(s) still active after the restart`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     const [{ reserved }] = await queryRows(db, 'SELECT SUM(reserved) AS reserved FROM products');

@@ -24,9 +24,12 @@ describe('hold expiry (e2e)', () => {
 
     t.clock.advance(61);
     // Reported expired at once, before any sweep.
-    await request(t.url).get(`/api/holds/${hold.body.id}`).expect(200).expect(({ body }) => {
-      expect(body.status).toBe('expired');
-    });
+    await request(t.url)
+      .get(`/api/holds/${hold.body.id}`)
+      .expect(200)
+      .expect(({ body }) => {
+        expect(body.status).toBe('expired');
+      });
     const swept = await t.sweeper.claimExpired();
     expect(swept).toMatchObject({ expired: 1, products: [p.id] });
     expect(await product(p.id)).toMatchObject({ stock: 5, available: 5 });

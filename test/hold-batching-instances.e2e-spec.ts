@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { parseDatabaseUrl } from '../src/config/app-config';
-import { dataSourceOptions } from '../src/database/data-source-options';
+import { openDataSource } from '../src/database/open-data-source';
 import { newProduct } from './support/factories';
 import { postHold } from './support/http';
 import { expectInvariants } from './support/invariants';
@@ -17,7 +17,7 @@ describe('two instances batching holds on one database (the built server, two pr
     // The first one creates and migrates the database; the second finds it ready.
     servers.push(await startServerProcess({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' }));
     servers.push(await startServerProcess({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' }));
-    db = await new DataSource(dataSourceOptions(parseDatabaseUrl(databaseUrl), 2)).initialize();
+    db = await openDataSource(parseDatabaseUrl(databaseUrl));
   });
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.stop('SIGTERM')));
@@ -27,9 +27,7 @@ describe('two instances batching holds on one database (the built server, two pr
 
   it('sells exactly the stock of one product when both take 600 parallel requests, and each stops cleanly', async () => {
     const product = await newProduct(db, { stock: 250 });
-    const responses = await Promise.all(
-      Array.from({ length: 1200 }, (_, i) => postHold(servers[i % 2].url, product.id)),
-    );
+    const responses = await Promise.all(Array.from({ length: 1200 }, (_, i) => postHold(servers[i % 2].url, product.id)));
     const byServer = [0, 1].map((s) => responses.filter((_, i) => i % 2 === s).filter((r) => r.status === 201).length);
     expectStormOutcome(responses, 250);
     // Both instances sold: the row lock, not one process, decided between them.

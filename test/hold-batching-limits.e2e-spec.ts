@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../src/database/data-source-options';
+import { openDataSource } from '../src/database/open-data-source';
 import { HoldsService } from '../src/holds/holds.service';
 import { newProduct } from './support/factories';
 import { postHold } from './support/http';
@@ -72,7 +72,7 @@ describe('shutdown drains the hold queues', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    verify = await new DataSource(dataSourceOptions(t.config.database, 2)).initialize();
+    verify = await openDataSource(t.config.database);
   });
   afterAll(async () => {
     await verify.destroy();

@@ -49,10 +49,9 @@ describe('holds (e2e)', () => {
       Array.from({ length: 300 }, () => request(t.url).post('/api/holds').send({ product_id: product.id, qty: 1 })),
     );
     expectStormOutcome(responses, 50);
-    const [{ held }] = await t.dataSource.query(
-      "SELECT SUM(qty) AS held FROM holds WHERE product_id = ? AND status = 'active'",
-      [product.id],
-    );
+    const [{ held }] = await t.dataSource.query("SELECT SUM(qty) AS held FROM holds WHERE product_id = ? AND status = 'active'", [
+      product.id,
+    ]);
     expect(Number(held)).toBe(50);
     await expectInvariants(t.dataSource, new Map([[product.id, 50]]));
   });

@@ -53,14 +53,15 @@ describe('three instances on one database and one Redis', () => {
     }
     const responses = await Promise.all(
       Array.from({ length: 297 }, (_, i) =>
-        request(servers[i % 3].url).post('/api/holds').send({ product_id: product.id, qty: 1 }),
+        request(servers[i % 3].url)
+          .post('/api/holds')
+          .send({ product_id: product.id, qty: 1 }),
       ),
     );
     expectStormOutcome(responses, 57);
-    const [{ held }] = await dataSource.query(
-      "SELECT SUM(qty) AS held FROM holds WHERE product_id = ? AND status = 'active'",
-      [product.id],
-    );
+    const [{ held }] = await dataSource.query("SELECT SUM(qty) AS held FROM holds WHERE product_id = ? AND status = 'active'", [
+      product.id,
+    ]);
     expect(Number(held)).toBe(60);
     for (const server of servers) {
       const read = await request(server.url).get(`/api/products/${product.id}`).expect(200);

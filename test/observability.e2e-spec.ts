@@ -77,7 +77,11 @@ describe('log events and their counters (e2e)', () => {
   it('holds_expired: one line per sweep with count and products; its counter moves by the holds expired', async () => {
     const first = await newProduct(t.dataSource, { stock: 5 });
     const second = await newProduct(t.dataSource, { stock: 5 });
-    for (const [product, qty] of [[first, 1], [first, 2], [second, 1]] as const) {
+    for (const [product, qty] of [
+      [first, 1],
+      [first, 2],
+      [second, 1],
+    ] as const) {
       await request(t.url).post('/api/holds').send({ product_id: product.id, qty }).expect(201);
     }
     // Earlier tests' holds in this file's database expire in the same sweep: count them first.
@@ -92,7 +96,13 @@ describe('log events and their counters (e2e)', () => {
     expect(line.count).toBe(overdue.length);
     expect([...(line.products as number[])].sort((a, b) => a - b)).toEqual(products.sort((a, b) => a - b));
     expect(line.products).toEqual(expect.arrayContaining([first.id, second.id]));
-    await expectInvariants(t.dataSource, new Map([[first.id, 5], [second.id, 5]]));
+    await expectInvariants(
+      t.dataSource,
+      new Map([
+        [first.id, 5],
+        [second.id, 5],
+      ]),
+    );
   });
 
   it('order_created: one line with order, hold, product, qty and amount; its counter +1 (not again on a replay)', async () => {
@@ -164,7 +174,11 @@ describe('log events and their counters (e2e)', () => {
     for (const c of cases) {
       t.logs.clear();
       const moved = await counted(c.send, webhookCounters);
-      expect({ event: c.event, moved, events: t.logs.eventNames() }).toEqual({ event: c.event, moved: c.moved, events: [c.event] });
+      expect({ event: c.event, moved, events: t.logs.eventNames() }).toEqual({
+        event: c.event,
+        moved: c.moved,
+        events: [c.event],
+      });
       expect(t.logs.events(c.event)[0]).toMatchObject(c.fields);
     }
     await expectInvariants(t.dataSource, new Map([[product.id, 5]]));
@@ -184,7 +198,7 @@ describe('log events and their counters (e2e)', () => {
     );
     expect(rows).toHaveLength(2);
     for (const row of rows) {
-      const at = toDate(row.received_at as string | Date)!.getTime();
+      const at = toDate(row.received_at)!.getTime();
       expect(at).toBeGreaterThanOrEqual(before);
       expect(at).toBeLessThanOrEqual(after);
     }

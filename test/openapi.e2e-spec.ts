@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
-import { OPENAPI_FILE, serializeOpenApi } from '../src/openapi/openapi.cli';
+import { OPENAPI_FILE, serializeOpenApi } from '../src/cli/openapi.cli';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('OpenAPI', () => {

@@ -3,8 +3,6 @@ import { newProduct } from './support/factories';
 import { expectInvariants } from './support/invariants';
 import { startTestApp, TestApp } from './support/test-app';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
 function expectRateLimited(res: request.Response): void {
   expect(res.status).toBe(429);
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);

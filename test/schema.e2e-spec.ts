@@ -1,10 +1,10 @@
 import request from 'supertest';
-import { toDecimalString } from '../src/database/decimal-column';
 import { isDuplicateKey } from '../src/database/db-errors';
-import { jsonValueSql } from '../src/database/engine';
-import { execute, queryRows, toDate } from '../src/database/sql';
-import { newId } from '../src/common/ids';
-import { Hold } from '../src/holds/hold.entity';
+import { jsonValueSql } from '../src/database/dialect';
+import { DatabaseReader } from '../src/database/database-reader';
+import { execute, queryRows, toDate, toDecimalString } from '../src/database/sql';
+import { newId } from '../src/core/ids';
+import { HoldsRepository } from '../src/holds/holds.repository';
 import { newHold, newProduct } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 import { TEST_ENGINE } from './support/test-database';
@@ -20,10 +20,14 @@ const mysql = TEST_ENGINE === 'mysql';
 /** An unsigned column (MySQL) or its CHECK (x >= 0) (SQLite, which has no UNSIGNED). */
 const unsigned = (column: string) =>
   // MySQL words it "Out of range value for column 'stock'" or "... out of range in '...`stock` - 3'".
-  mysql ? new RegExp(`out of range.*\\b${column}\\b`, 'i') : new RegExp(`CHECK constraint failed: chk_products_${column}_unsigned`);
-const check = (name: string) => (mysql ? new RegExp(`CONSTRAINT \`${name}\` failed`) : new RegExp(`CHECK constraint failed: ${name}\\b`));
+  mysql
+    ? new RegExp(`out of range.*\\b${column}\\b`, 'i')
+    : new RegExp(`CHECK constraint failed: chk_products_${column}_unsigned`);
+const check = (name: string) =>
+  mysql ? new RegExp(`CONSTRAINT \`${name}\` failed`) : new RegExp(`CHECK constraint failed: ${name}\\b`);
 /** SQLite does not name the foreign key in its message. */
-const foreignKey = (name: string) => (mysql ? new RegExp(`a foreign key constraint fails .*CONSTRAINT \`${name}\``) : /FOREIGN KEY constraint failed/);
+const foreignKey = (name: string) =>
+  mysql ? new RegExp(`a foreign key constraint fails .*CONSTRAINT \`${name}\``) : /FOREIGN KEY constraint failed/;
 
 describe('schema (e2e): the database refuses what would break an invariant', () => {
   let t: TestApp;
@@ -53,9 +57,9 @@ describe('schema (e2e): the database refuses what would break an invariant', () 
     await expect(execute(t.dataSource, 'UPDATE products SET reserved = 3 WHERE id = ?', [p.id])).rejects.toThrow(
       check('chk_products_reserved'),
     );
-    await expect(
-      execute(t.dataSource, "INSERT INTO products (name, price, stock) VALUES ('Minus', '1.00', -1)"),
-    ).rejects.toThrow(unsigned('stock'));
+    await expect(execute(t.dataSource, "INSERT INTO products (name, price, stock) VALUES ('Minus', '1.00', -1)")).rejects.toThrow(
+      unsigned('stock'),
+    );
     expect(await units(p.id)).toEqual({ stock: 2, reserved: 0 });
     await execute(t.dataSource, 'UPDATE products SET reserved = 2 WHERE id = ?', [p.id]);
     expect(await units(p.id)).toEqual({ stock: 2, reserved: 2 });
@@ -74,9 +78,7 @@ describe('schema (e2e): the database refuses what would break an invariant', () 
     await insertOrder();
     const second = await insertOrder().catch((error: unknown) => error);
     expect(isDuplicateKey(second)).toBe(true);
-    const [{ n }] = await queryRows<{ n: number }>(t.dataSource, 'SELECT COUNT(*) AS n FROM orders WHERE hold_id = ?', [
-      hold.id,
-    ]);
+    const [{ n }] = await queryRows<{ n: number }>(t.dataSource, 'SELECT COUNT(*) AS n FROM orders WHERE hold_id = ?', [hold.id]);
     expect(Number(n)).toBe(1);
   });
 
@@ -121,11 +123,11 @@ describe('schema (e2e): the database refuses what would break an invariant', () 
     ).rejects.toThrow(check('chk_holds_qty'));
   });
 
-  it('stores times in UTC with milliseconds: written raw or by entity, compared in SQL, read back the same', async () => {
+  it('stores times in UTC with milliseconds: written raw, read by the repository, compared in SQL, read back the same', async () => {
     const p = await newProduct(t.dataSource, { stock: 5 });
     const expiresAt = new Date('2031-03-04T05:06:07.089Z');
     const hold = await newHold(t.dataSource, p, { qty: 1, expiresAt });
-    const entity = await t.dataSource.getRepository(Hold).findOneByOrFail({ id: hold.id });
+    const entity = (await new HoldsRepository(new DatabaseReader(t.dataSource)).findById(hold.id))!;
     expect(entity.expiresAt.toISOString()).toBe('2031-03-04T05:06:07.089Z');
     expect(entity.createdAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
     const [raw] = await queryRows<{ expires_at: unknown; created_at: unknown }>(
@@ -154,12 +156,21 @@ describe('schema (e2e): the database refuses what would break an invariant', () 
   it('reads prices as decimal strings with two places', async () => {
     const cheap = await newProduct(t.dataSource, { price: '0.10', stock: 3 });
     const round = await newProduct(t.dataSource, { price: '59.90', stock: 3 });
-    await request(t.url).get(`/api/products/${cheap.id}`).expect(200).expect((res) => expect(res.body.price).toBe('0.10'));
-    await request(t.url).get(`/api/products/${round.id}`).expect(200).expect((res) => expect(res.body.price).toBe('59.90'));
+    await request(t.url)
+      .get(`/api/products/${cheap.id}`)
+      .expect(200)
+      .expect((res) => expect(res.body.price).toBe('0.10'));
+    await request(t.url)
+      .get(`/api/products/${round.id}`)
+      .expect(200)
+      .expect((res) => expect(res.body.price).toBe('59.90'));
     const hold = await request(t.url).post('/api/holds').send({ product_id: round.id, qty: 3 }).expect(201);
     const order = await request(t.url).post('/api/orders').send({ hold_id: hold.body.id }).expect(201);
     expect(order.body.amount).toBe('179.70');
-    await request(t.url).get(`/api/orders/${order.body.id}`).expect(200).expect((res) => expect(res.body.amount).toBe('179.70'));
+    await request(t.url)
+      .get(`/api/orders/${order.body.id}`)
+      .expect(200)
+      .expect((res) => expect(res.body.amount).toBe('179.70'));
   });
 
   it('reads raw DECIMALs and JSON text the same way on either engine', async () => {

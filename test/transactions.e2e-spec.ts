@@ -53,7 +53,10 @@ describe('transactions (e2e)', () => {
       ),
     );
     expect(results.filter((r) => r.status === 'rejected')).toHaveLength(4);
-    await request(t.url).get(`/api/products/${p.id}`).expect(200).expect((res) => expect(res.body.stock).toBe(116));
+    await request(t.url)
+      .get(`/api/products/${p.id}`)
+      .expect(200)
+      .expect((res) => expect(res.body.stock).toBe(116));
     await expectInvariants(t.dataSource, new Map([[p.id, 116]]));
   });
 
@@ -73,7 +76,9 @@ describe('transactions (e2e)', () => {
 
     const during = await request(t.url).get(`/api/products/${p.id}`).expect(200);
     expect(during.body).toMatchObject({ stock: 10, available: 10 });
-    const list = await request(t.url).get(`/api/products?after_id=${p.id - 1}&limit=1`).expect(200);
+    const list = await request(t.url)
+      .get(`/api/products?after_id=${p.id - 1}&limit=1`)
+      .expect(200);
     expect(list.body.data[0]).toMatchObject({ id: p.id, available: 10 });
     let answered = false;
     const hold = request(t.url)
@@ -86,7 +91,10 @@ describe('transactions (e2e)', () => {
     await expect(doomed).rejects.toThrow('rolled back on purpose');
 
     expect((await hold).status).toBe(201);
-    await request(t.url).get(`/api/products/${p.id}`).expect(200).expect((res) => expect(res.body.available).toBe(3));
+    await request(t.url)
+      .get(`/api/products/${p.id}`)
+      .expect(200)
+      .expect((res) => expect(res.body.available).toBe(3));
     await expectInvariants(t.dataSource, new Map([[p.id, 10]]));
   });
 

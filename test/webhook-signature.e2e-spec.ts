@@ -124,7 +124,7 @@ describe('webhook secret at start-up (e2e, the built server)', () => {
       const product = (await request(server.url).get('/api/products?limit=1').expect(200)).body.data[0];
       const hold = await request(server.url).post('/api/holds').send({ product_id: product.id, qty: 1 }).expect(201);
       const order = await request(server.url).post('/api/orders').send({ hold_id: hold.body.id }).expect(201);
-      const cli = join(__dirname, '..', 'dist', 'payments', 'send-webhook.cli.js');
+      const cli = join(__dirname, '..', 'dist', 'cli', 'send-webhook.cli.js');
       const run = (secret: string) =>
         promisify(execFile)(
           process.execPath,

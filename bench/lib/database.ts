@@ -2,29 +2,18 @@
 // products it sells, and the contract's invariants, checked after the load has stopped.
 import { Connection, createConnection } from 'mysql2/promise';
 import { randomBytes } from 'node:crypto';
+import { databaseUrlOn, dropMysqlDatabase, serverUrl } from '../../test/support/mysql-server';
 
 /** The MySQL/MariaDB server to use; any database named in the URL is ignored. */
 export function adminUrl(): string {
-  const url = new URL(process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/');
-  url.pathname = '/';
-  return url.toString();
+  return serverUrl(process.env.BENCH_DATABASE_URL);
 }
 
 export function newDatabaseUrl(): string {
-  const url = new URL(adminUrl());
-  url.pathname = `/bench_${randomBytes(4).toString('hex')}`;
-  return url.toString();
+  return databaseUrlOn(adminUrl(), `bench_${randomBytes(4).toString('hex')}`);
 }
 
-export async function dropDatabase(databaseUrl: string): Promise<void> {
-  const name = new URL(databaseUrl).pathname.slice(1);
-  const admin = await createConnection(adminUrl());
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
-  } finally {
-    await admin.end();
-  }
-}
+export const dropDatabase = dropMysqlDatabase;
 
 export function connect(databaseUrl: string): Promise<Connection> {
   return createConnection({ uri: databaseUrl, supportBigNumbers: true, bigNumberStrings: false, timezone: 'Z' });

@@ -19,11 +19,12 @@ export async function fire(label: string, options: LoadOptions): Promise<LoadRes
   let lastAt = started;
   let non2xx = 0;
   let errors = 0;
-  instance.on('response', (_client: unknown, statusCode: number) => {
+  // The instance is also a promise of the result (awaited below); `on` hands it back.
+  void instance.on('response', (_client: unknown, statusCode: number) => {
     answered++;
     if (statusCode < 200 || statusCode >= 300) non2xx++;
   });
-  instance.on('reqError', () => errors++);
+  void instance.on('reqError', () => errors++);
   const goal = options.amount ? `${options.amount.toLocaleString('en-US')} req` : `${options.duration ?? 10}s`;
   const show = (final: boolean) => {
     const now = Date.now();

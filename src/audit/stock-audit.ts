@@ -2,7 +2,7 @@
 // is said so: there is no record of a product's initial stock, so "initial stock = stock + Σ
 // orders" is checked through its parts (units held, orders tied to converted holds).
 import { DataSource } from 'typeorm';
-import { forUpdateClause } from '../database/engine';
+import { execute, lockRows, queryRows } from '../database/sql';
 
 export interface Drift {
   check: string;
@@ -64,7 +64,7 @@ const CHECKS: Check[] = [
 export async function auditStock(dataSource: DataSource): Promise<Drift[]> {
   const drifts: Drift[] = [];
   for (const { check, sql } of CHECKS) {
-    const rows: Array<Record<string, unknown>> = await dataSource.query(sql);
+    const rows = await queryRows(dataSource, sql);
     for (const row of rows) drifts.push({ check, detail: normalize(row) });
   }
   return drifts;
@@ -89,17 +89,19 @@ export async function repairReserved(dataSource: DataSource): Promise<ReservedRe
     const productId = Number(detail.product_id);
     repairs.push(
       await dataSource.transaction(async (manager) => {
-        const [product] = await manager.query(
-          `SELECT stock, reserved FROM products WHERE id = ?${forUpdateClause(manager)}`,
+        const [product] = await lockRows<{ stock: number; reserved: number }>(
+          manager,
+          'SELECT stock, reserved FROM products WHERE id = ?',
           [productId],
         );
-        const [{ held }] = await manager.query(
+        const [{ held }] = await queryRows<{ held: number | string }>(
+          manager,
           "SELECT COALESCE(SUM(qty), 0) AS held FROM holds WHERE product_id = ? AND status = 'active'",
           [productId],
         );
         const repair = { productId, from: Number(product.reserved), to: Number(held), repaired: false };
         if (repair.to <= Number(product.stock)) {
-          await manager.query('UPDATE products SET reserved = ? WHERE id = ?', [repair.to, productId]);
+          await execute(manager, 'UPDATE products SET reserved = ? WHERE id = ?', [repair.to, productId]);
           repair.repaired = true;
         }
         return repair;

@@ -1,11 +1,10 @@
 import cluster, { Worker } from 'node:cluster';
 import { join } from 'node:path';
 import pino from 'pino';
-import { DataSource } from 'typeorm';
 import { AppConfig, ConfigError, ONE_PROCESS_ONLY } from '../config/app-config';
-import { dataSourceOptions } from '../database/data-source-options';
+import { withDataSource } from '../database/open-data-source';
 import { prepareDatabase } from '../database/prepare-database';
-import { seedDemoProducts } from '../database/seed';
+import { seedDemoProducts } from '../products/demo-products';
 import { serveClusterMetrics } from '../metrics/cluster-metrics';
 
 /** A worker that dies is replaced after this pause, so a crash loop cannot spin the CPU. */
@@ -62,11 +61,7 @@ export async function runClusterPrimary(config: AppConfig, workers: number): Pro
 }
 
 async function seedOnce(config: AppConfig): Promise<void> {
-  const dataSource = new DataSource(dataSourceOptions(config.database, 1));
-  await dataSource.initialize();
-  try {
-    await dataSource.transaction((manager) => seedDemoProducts(manager, true));
-  } finally {
-    await dataSource.destroy();
-  }
+  await withDataSource(config.database, (dataSource) =>
+    dataSource.transaction((manager) => seedDemoProducts(manager, true)),
+  );
 }

@@ -125,14 +125,23 @@ describe('loadConfig: payment safety settings', () => {
       [{ HOLD_TTL_SECONDS: '0' }, 'Invalid configuration: HOLD_TTL_SECONDS must be between 1 and 86400, got 0'],
       [{ HOLD_TTL_SECONDS: '86401' }, 'Invalid configuration: HOLD_TTL_SECONDS must be between 1 and 86400, got 86401'],
       [{ DB_POOL_SIZE: '0' }, 'Invalid configuration: DB_POOL_SIZE must be between 1 and 1000, got 0'],
-      [{ LOG_LEVEL: 'loud' }, 'Invalid configuration: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
+      [
+        { LOG_LEVEL: 'loud' },
+        'Invalid configuration: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+      ],
       [{ HOLD_BATCHING: 'maybe' }, 'Invalid configuration: HOLD_BATCHING must be on or off, got "maybe"'],
       [{ REDIS_URL: 'http://redis:6379' }, 'Invalid configuration: REDIS_URL must start with redis:// or rediss://'],
       [{ REDIS_URL: 'cache+redis://redis:6379' }, 'Invalid configuration: REDIS_URL must start with redis:// or rediss://'],
-      [{ DATABASE_URL: 'not a url' }, 'Invalid configuration: DATABASE_URL is not a valid URL (expected mysql://user:pass@host:3306/db)'],
+      [
+        { DATABASE_URL: 'not a url' },
+        'Invalid configuration: DATABASE_URL is not a valid URL (expected mysql://user:pass@host:3306/db)',
+      ],
       [{ DATABASE_URL: 'postgres://h/db' }, 'Invalid configuration: DATABASE_URL must use mysql:// or sqlite: (got postgres://)'],
       [{ DATABASE_URL: 'my-sqlite:x' }, 'Invalid configuration: DATABASE_URL must use mysql:// or sqlite: (got my-sqlite://)'],
-      [{ DATABASE_URL: 'mysql://h/a-b' }, 'Invalid configuration: DATABASE_URL must name a database of letters, digits and _ (mysql://host/db)'],
+      [
+        { DATABASE_URL: 'mysql://h/a-b' },
+        'Invalid configuration: DATABASE_URL must name a database of letters, digits and _ (mysql://host/db)',
+      ],
     ])('%j', (env, message) => {
       expect(() => loadConfig(env)).toThrow(ConfigError);
       let error: unknown;

@@ -73,7 +73,7 @@ export const DEFAULT_DATABASE_URL = 'sqlite:data/flash-sale.sqlite';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 
 export function loadConfig(env: Env = process.env): AppConfig {
   const read = (name: string): string | undefined => {

@@ -1,15 +1,11 @@
+import type Database from 'better-sqlite3';
 import { DataSourceOptions } from 'typeorm';
 import { DatabaseConfig, MysqlDatabaseConfig, SqliteDatabaseConfig } from '../config/app-config';
-import { Hold } from '../holds/hold.entity';
-import { Order } from '../orders/order.entity';
-import { WebhookLog } from '../payments/webhook-log.entity';
-import { Product } from '../products/product.entity';
 import { CreateSchema1764050000000 } from './migrations/1764050000000-create-schema';
 import { CreateIdempotencyKeys1764060000000 } from './migrations/1764060000000-create-idempotency-keys';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 import { setUpSqliteConnection, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-connection';
 
-export const ENTITIES = [Product, Hold, Order, WebhookLog];
 /** MySQL migrations; each has a SQLite twin of the same name in migrations/sqlite/. */
 export const MIGRATIONS = [CreateSchema1764050000000, CreateIdempotencyKeys1764060000000];
 
@@ -39,7 +35,9 @@ function mysqlOptions(db: MysqlDatabaseConfig, poolSize: number): DataSourceOpti
     username: db.user,
     password: db.password,
     database: db.database,
-    entities: ENTITIES,
+    // No entities: every query is raw SQL through sql.ts; TypeORM connects, migrates and runs
+    // the transactions.
+    entities: [],
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     // Never: the schema changes only through reviewed migrations.
@@ -67,13 +65,13 @@ function sqliteOptions(db: SqliteDatabaseConfig, role: 'writer' | 'reader'): Dat
   return {
     type: 'better-sqlite3',
     database: db.file,
-    entities: ENTITIES,
+    entities: [],
     migrations: SQLITE_MIGRATIONS,
     migrationsTableName: 'migrations',
     synchronize: false,
     migrationsRun: false,
     timeout: SQLITE_BUSY_TIMEOUT_MS,
-    prepareDatabase: (connection) => setUpSqliteConnection(connection, role),
+    prepareDatabase: (connection: Database.Database) => setUpSqliteConnection(connection, role),
     logging: false,
   };
 }

@@ -6,18 +6,20 @@ import { boundPoolWait } from './bounded-pool-wait';
 import { dataSourceOptions } from './data-source-options';
 import { prepareDatabase } from './prepare-database';
 import { SqliteInstanceLock } from './sqlite-connection';
-import { TransactionRunner, WRITE_DATA_SOURCE } from './transaction-runner';
+import { DatabaseReader, READ_DATA_SOURCE } from './database-reader';
+import { TransactionRunner } from './transaction-runner';
 
-/** The SQLite connection that runs the transactions (the default one serves the other reads). */
-const SQLITE_WRITER = 'sqlite-writer';
+/** The SQLite connection that serves reads outside transactions (the default one writes). */
+const SQLITE_READER = 'sqlite-reader';
 /** A local file that cannot be opened (or is another instance's) will not open a second later. */
 const NO_RETRY = { retryAttempts: 0 };
 
 /**
  * The data source every module shares, migrated before the first request is served. On MySQL
  * one pool does everything. On SQLite there are two connections to the file: the default one
- * (what `@InjectDataSource()` gives) reads outside transactions and sees only committed data,
- * and a writer that runs every transaction, one at a time (TransactionRunner).
+ * (what `@InjectDataSource()` gives) is the writer that runs every transaction, one at a time
+ * (TransactionRunner), and a read-only one serves the reads outside transactions and sees only
+ * committed data (DatabaseReader, READ_DATA_SOURCE).
  */
 @Global()
 @Module({})
@@ -40,8 +42,8 @@ export class DatabaseModule {
           },
         }),
       ],
-      providers: [{ provide: WRITE_DATA_SOURCE, useExisting: getDataSourceToken() }, TransactionRunner],
-      exports: [TransactionRunner],
+      providers: [{ provide: READ_DATA_SOURCE, useExisting: getDataSourceToken() }, DatabaseReader, TransactionRunner],
+      exports: [DatabaseReader, TransactionRunner],
     };
   }
 
@@ -55,25 +57,26 @@ export class DatabaseModule {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
-          name: SQLITE_WRITER,
           useFactory: async () => {
             await prepare();
-            return { ...dataSourceOptions(db, 1, 'writer'), name: SQLITE_WRITER, ...NO_RETRY };
+            return { ...dataSourceOptions(db, 1, 'writer'), ...NO_RETRY };
           },
         }),
         TypeOrmModule.forRootAsync({
+          name: SQLITE_READER,
           useFactory: async () => {
             await prepare();
-            return { ...dataSourceOptions(db, 1, 'reader'), ...NO_RETRY };
+            return { ...dataSourceOptions(db, 1, 'reader'), name: SQLITE_READER, ...NO_RETRY };
           },
         }),
       ],
       providers: [
         { provide: SqliteInstanceLock, useValue: lock },
-        { provide: WRITE_DATA_SOURCE, useExisting: getDataSourceToken(SQLITE_WRITER) },
+        { provide: READ_DATA_SOURCE, useExisting: getDataSourceToken(SQLITE_READER) },
+        DatabaseReader,
         TransactionRunner,
       ],
-      exports: [TransactionRunner],
+      exports: [DatabaseReader, TransactionRunner],
     };
   }
 }

@@ -1,7 +1,6 @@
 import { createConnection } from 'mysql2/promise';
-import { DataSource } from 'typeorm';
 import { DatabaseConfig, MysqlDatabaseConfig, SqliteDatabaseConfig } from '../config/app-config';
-import { dataSourceOptions } from './data-source-options';
+import { withDataSource } from './open-data-source';
 
 /** Creates the database if it is missing and brings its schema up to date, on either engine. */
 export async function prepareDatabase(db: DatabaseConfig): Promise<void> {
@@ -47,11 +46,5 @@ async function prepareSqlite(db: SqliteDatabaseConfig): Promise<void> {
 }
 
 async function runMigrations(db: DatabaseConfig): Promise<void> {
-  const dataSource = new DataSource(dataSourceOptions(db, 2));
-  await dataSource.initialize();
-  try {
-    await dataSource.runMigrations({ transaction: 'each' });
-  } finally {
-    await dataSource.destroy();
-  }
+  await withDataSource(db, (dataSource) => dataSource.runMigrations({ transaction: 'each' }));
 }

@@ -1,6 +1,8 @@
-// Raw SQL that runs unchanged on both engines. Repositories write `?` placeholders and plain
-// values; this file makes the values and the results mean the same thing on MySQL and SQLite.
+// Raw SQL that runs unchanged on both engines: the one way the repositories query. They write
+// `?` placeholders and plain values; this file makes the values and the results mean the same
+// thing on MySQL and SQLite, and adds what differs (the lock clause) from the dialect.
 import { DataSource, EntityManager } from 'typeorm';
+import { dialectOf, LockOptions } from './dialect';
 
 type Db = DataSource | EntityManager;
 
@@ -28,7 +30,7 @@ export function prepareSql(sql: string, params: readonly unknown[]): { sql: stri
       return '?';
     }
     if (value.length === 0) return 'NULL';
-    flat.push(...value);
+    flat.push(...(value as unknown[]));
     return value.map(() => '?').join(', ');
   });
   return { sql: text, params: bindable(flat) };
@@ -59,14 +61,38 @@ export function toSqlDateTime(date: Date): string {
 export function toDate(value: unknown): Date | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value;
-  const text = String(value);
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
   return new Date(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/.test(text) ? `${text.replace(' ', 'T')}Z` : text);
+}
+
+/**
+ * A DECIMAL column read by raw SQL, as a string with its scale ("99.00"), which is how money
+ * travels here. mysql2 hands DECIMALs over as such strings already; SQLite as numbers (99, 59.9).
+ * Every DECIMAL(p,2) here has at most 14 digits, well inside a double's exact range, so toFixed
+ * recovers the stored value exactly.
+ */
+export function toDecimalString<T>(value: T, scale: number): T | string {
+  return typeof value === 'number' ? value.toFixed(scale) : value;
 }
 
 /** Rows of a SELECT. */
 export function queryRows<T = Record<string, unknown>>(db: Db, sql: string, params: readonly unknown[] = []): Promise<T[]> {
   const prepared = prepareSql(sql, params);
   return db.query(prepared.sql, prepared.params);
+}
+
+/**
+ * Rows of a SELECT inside a transaction, locked for the rest of it: the dialect's lock clause is
+ * appended here (MySQL `FOR UPDATE`, with `SKIP LOCKED` when asked; nothing on SQLite, whose
+ * one writer at a time needs none), so no repository writes an engine's string itself.
+ */
+export function lockRows<T = Record<string, unknown>>(
+  manager: EntityManager,
+  sql: string,
+  params: readonly unknown[] = [],
+  options: LockOptions = {},
+): Promise<T[]> {
+  return queryRows<T>(manager, sql + dialectOf(manager).lockClause(options), params);
 }
 
 /**

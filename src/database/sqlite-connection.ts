@@ -28,7 +28,7 @@ export function setUpSqliteConnection(connection: Database.Database, role: 'writ
   }
   const prepare = connection.prepare.bind(connection);
   connection.prepare = ((sql: string) =>
-    prepare(sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE TRANSACTION' : sql)) as typeof connection.prepare;
+    prepare(sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE TRANSACTION' : sql));
 }
 
 /**

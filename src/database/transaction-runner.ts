@@ -1,13 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { Mutex } from 'async-mutex';
 import { DataSource, EntityManager } from 'typeorm';
 import { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
-import { DomainEvents } from '../common/domain-events';
+import { DomainEvents } from '../core/domain-events';
 import { isRetryableLockError } from './db-errors';
-import { engineOf } from './engine';
-
-/** The data source that transactions run on (on SQLite, the writer connection). */
-export const WRITE_DATA_SOURCE = Symbol('WRITE_DATA_SOURCE');
+import { engineOf } from './dialect';
 
 const MAX_ATTEMPTS = 5;
 /**
@@ -27,7 +25,7 @@ const BASE_BACKOFF_MS = 5;
  * On SQLite the write transactions of the process run one at a time, in arrival order. TypeORM's
  * SQLite driver has one connection, shared by every query runner, so two transactions open at
  * once would silently become one (the second's BEGIN a savepoint of the first); and SQLite has
- * no row locks, so one writer at a time is also what makes `forUpdate` unnecessary there. A
+ * no row locks, so one writer at a time is also what makes a lock clause unnecessary there. A
  * transaction holds the mutex from its BEGIN IMMEDIATE to its COMMIT; reads outside transactions
  * go to the other connection and never wait for it.
  */
@@ -36,7 +34,8 @@ export class TransactionRunner {
   private readonly oneWriter: Mutex | null;
 
   constructor(
-    @Inject(WRITE_DATA_SOURCE) private readonly dataSource: DataSource,
+    // The default data source: on SQLite the writer connection (reads have DatabaseReader).
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: DomainEvents,
   ) {
     this.oneWriter = engineOf(dataSource) === 'sqlite' ? new Mutex() : null;

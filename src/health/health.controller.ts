@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../openapi/problem.schema';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../http/problem.schema';
 import { HealthService } from './health.service';
 
 @ApiTags('health')
@@ -10,6 +10,7 @@ export class HealthController {
 
   /** Liveness: the process answers. Never touches the database. */
   @Get()
+  @ApiOperation({ summary: 'Liveness: the process answers' })
   @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
@@ -17,6 +18,7 @@ export class HealthController {
 
   /** Readiness: the database answers; 503 when it does not. */
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness: the database answers' })
   @ApiOkResponse({
     schema: {
       type: 'object',

@@ -1,26 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { DatabaseUnavailableError } from '../common/errors';
+import { DatabaseUnavailableError } from '../core/errors';
+import { withTimeout } from '../core/with-timeout';
+import { DatabaseReader } from '../database/database-reader';
 
 const READY_TIMEOUT_MS = 2_000;
 
 @Injectable()
 export class HealthService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly reader: DatabaseReader) {}
 
   async checkReady(): Promise<{ status: 'ok'; database: 'up' }> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('readiness check timed out')), READY_TIMEOUT_MS);
-    });
     try {
-      await Promise.race([this.dataSource.query('SELECT 1'), timeout]);
+      await withTimeout(this.reader.rows('SELECT 1'), READY_TIMEOUT_MS, 'readiness check timed out');
       return { status: 'ok', database: 'up' };
     } catch {
       throw new DatabaseUnavailableError();
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

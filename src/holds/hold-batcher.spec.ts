@@ -1,4 +1,4 @@
-import { HoldQueueFullError, HoldQueueTimeoutError } from '../common/errors';
+import { HoldQueueFullError, HoldQueueTimeoutError } from '../core/errors';
 import { HoldBatcher } from './hold-batcher';
 
 /** A grant whose transactions the test finishes by hand, recording each batch it was given. */
@@ -153,7 +153,7 @@ describe('HoldBatcher (the batching rules, with a hand-driven grant)', () => {
     it('waits two seconds by default before refusing a queued request', async () => {
       const { grant } = manualGrant();
       const batcher = new HoldBatcher(grant, { maxBatch: 10, maxQueue: 100 });
-      batcher.submit(5, 'a');
+      void batcher.submit(5, 'a');
       const queued = batcher.submit(5, 'b');
       queued.catch(() => undefined);
       jest.advanceTimersByTime(1_999);

@@ -1,4 +1,4 @@
-import { HoldQueueFullError, HoldQueueTimeoutError } from '../common/errors';
+import { HoldQueueFullError, HoldQueueTimeoutError } from '../core/errors';
 import { isConnectionError } from '../database/db-errors';
 
 /** Decides a batch of requests for one product in one transaction (HoldsService.grant). */

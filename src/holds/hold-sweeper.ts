@@ -1,9 +1,9 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { PinoLogger } from 'nestjs-pino';
-import { Clock } from '../common/clock';
-import { PeriodicJob } from '../common/periodic-job';
-import { DomainEvents } from '../common/domain-events';
+import { Clock } from '../core/clock';
+import { PeriodicJob } from '../core/periodic-job';
+import { DomainEvents } from '../core/domain-events';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { TransactionRunner } from '../database/transaction-runner';

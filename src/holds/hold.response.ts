@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Hold, HoldStatus } from './hold.entity';
+import { Hold, HoldStatus } from './hold';
 
 export class HoldResponse {
   @ApiProperty({ description: 'Opaque, unguessable (UUIDv7)', example: '0193a4f2-2f4a-7d3b-b1d6-2a5c8f0e91c4' })

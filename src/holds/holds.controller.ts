@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../openapi/problem.schema';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../http/problem.schema';
 import { IdempotencyClaim } from '../idempotency/idempotency-claim';
 import { Idempotent, IdempotencyKeyClaim } from '../idempotency/idempotency.interceptor';
 import { CreateHoldDto } from './dto/create-hold.dto';
@@ -13,6 +13,7 @@ export class HoldsController {
   constructor(private readonly holds: HoldsService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Hold units of a product' })
   @ApiCreatedResponse({ type: HoldResponse, description: 'The hold; its units stop counting as available at once' })
   @ApiProblems({
     400: true,
@@ -29,6 +30,7 @@ export class HoldsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Read a hold' })
   @ApiOkResponse({ type: HoldResponse })
   @ApiProblems({ 404: 'Unknown hold' })
   get(@Param('id') id: string): Promise<HoldResponse> {
@@ -36,6 +38,7 @@ export class HoldsController {
   }
 
   @Delete(':id')
+  @ApiOperation({ summary: 'Release a hold' })
   @ApiOkResponse({
     type: HoldResponse,
     description: 'The hold, released (releasing twice is fine); a hold already past its expiry answers as expired',

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { isWellFormedId } from '../common/ids';
-import { forUpdate, forUpdateClause } from '../database/engine';
-import { execute, queryRows } from '../database/sql';
-import { Hold, HoldStatus } from './hold.entity';
+import { EntityManager } from 'typeorm';
+import { isWellFormedId } from '../core/ids';
+import { DatabaseReader } from '../database/database-reader';
+import { execute, lockRows, toDate } from '../database/sql';
+import { Hold, HoldStatus } from './hold';
 
 export interface NewHold {
   id: string;
@@ -13,20 +12,24 @@ export interface NewHold {
   expiresAt: Date;
 }
 
+const SELECT_HOLD = 'SELECT id, product_id, qty, status, expires_at, created_at, updated_at FROM holds';
+
 /** Every query on `holds`. */
 @Injectable()
 export class HoldsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly reader: DatabaseReader) {}
 
   /** An id that is not a well-formed UUID names no hold: answered without a query. */
-  async findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<Hold | null> {
+  async findById(id: string, manager?: EntityManager): Promise<Hold | null> {
     if (!isWellFormedId(id)) return null;
-    return manager.getRepository(Hold).findOneBy({ id });
+    const [row] = await this.reader.rows(`${SELECT_HOLD} WHERE id = ?`, [id], manager);
+    return row ? toHold(row) : null;
   }
 
   /** Re-reads a hold under lock; call after the product lock (the fixed lock order). */
-  lockById(manager: EntityManager, id: string): Promise<Hold | null> {
-    return forUpdate(manager.getRepository(Hold).createQueryBuilder('h').where('h.id = :id', { id })).getOne();
+  async lockById(manager: EntityManager, id: string): Promise<Hold | null> {
+    const [row] = await lockRows(manager, `${SELECT_HOLD} WHERE id = ?`, [id]);
+    return row ? toHold(row) : null;
   }
 
   /** All granted holds of a batch in one statement. */
@@ -38,7 +41,7 @@ export class HoldsRepository {
   }
 
   async setStatus(manager: EntityManager, id: string, status: HoldStatus): Promise<void> {
-    await manager.query('UPDATE holds SET status = ? WHERE id = ?', [status, id]);
+    await execute(manager, 'UPDATE holds SET status = ? WHERE id = ?', [status, id]);
   }
 
   /**
@@ -51,27 +54,36 @@ export class HoldsRepository {
     now: Date,
     limit = 10_000,
   ): Promise<{ count: number; units: number }> {
-    const overdue = await queryRows<{ id: string; qty: number }>(
+    const overdue = await lockRows<{ id: string; qty: number }>(
       manager,
       `SELECT id, qty FROM holds
         WHERE product_id = ? AND status = 'active' AND expires_at <= ?
-        ORDER BY expires_at LIMIT ?${forUpdateClause(manager)}`,
+        ORDER BY expires_at LIMIT ?`,
       [productId, now, limit],
     );
     if (overdue.length === 0) return { count: 0, units: 0 };
-    await manager.query(`UPDATE holds SET status = 'expired' WHERE id IN (${overdue.map(() => '?').join(', ')})`, [
-      ...overdue.map((h) => h.id),
-    ]);
+    await execute(manager, "UPDATE holds SET status = 'expired' WHERE id IN (?)", [overdue.map((h) => h.id)]);
     return { count: overdue.length, units: overdue.reduce((sum, h) => sum + Number(h.qty), 0) };
   }
 
   /** Products that have overdue active holds: the sweep's work list. */
   async productsWithOverdueHolds(now: Date, limit: number): Promise<number[]> {
-    const rows = await queryRows<{ product_id: number }>(
-      this.dataSource,
+    const rows = await this.reader.rows<{ product_id: number }>(
       `SELECT DISTINCT product_id FROM holds WHERE status = 'active' AND expires_at <= ? LIMIT ?`,
       [now, limit],
     );
     return rows.map((r) => Number(r.product_id));
   }
+}
+
+function toHold(row: Record<string, unknown>): Hold {
+  return {
+    id: String(row.id),
+    productId: Number(row.product_id),
+    qty: Number(row.qty),
+    status: row.status as HoldStatus,
+    expiresAt: toDate(row.expires_at)!,
+    createdAt: toDate(row.created_at)!,
+    updatedAt: toDate(row.updated_at)!,
+  };
 }

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Clock } from '../common/clock';
-import { DomainEvents } from '../common/domain-events';
+import { Clock } from '../core/clock';
+import { DomainEvents } from '../core/domain-events';
 import {
   DomainError,
   HoldConvertedError,
@@ -9,8 +9,8 @@ import {
   InsufficientStockError,
   InvalidFieldError,
   ProductNotFoundError,
-} from '../common/errors';
-import { newId } from '../common/ids';
+} from '../core/errors';
+import { newId } from '../core/ids';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Metrics } from '../metrics/metrics.service';
@@ -19,7 +19,7 @@ import { TransactionRunner } from '../database/transaction-runner';
 import { ProductCache } from '../products/product-cache';
 import { ProductsRepository } from '../products/products.repository';
 import { HoldBatcher } from './hold-batcher';
-import { Hold } from './hold.entity';
+import { Hold, HoldStatus } from './hold';
 import { HoldResponse, toHoldResponse } from './hold.response';
 import { HoldsRepository, NewHold } from './holds.repository';
 
@@ -210,10 +210,10 @@ export class HoldsService implements BeforeApplicationShutdown {
       const lockedAt = this.clock.now();
       if (locked.status === 'converted') throw new HoldConvertedError(id);
       if (locked.status !== 'active') return { hold: locked, now: lockedAt, changed: null };
-      const status = isOverdue(locked, lockedAt) ? 'expired' : 'released';
+      const status: HoldStatus = isOverdue(locked, lockedAt) ? 'expired' : 'released';
       await this.holds.setStatus(manager, id, status);
       await this.products.addReserved(manager, locked.productId, -locked.qty);
-      return { hold: { ...locked, status } as Hold, now: lockedAt, changed: status };
+      return { hold: { ...locked, status }, now: lockedAt, changed: status };
     });
     if (changed) await this.cache.invalidate(hold.productId);
     if (changed === 'released') {

@@ -1,4 +1,4 @@
-import { JsonTooDeepError, MalformedJsonError, RequestValidationError } from '../common/errors';
+import { JsonTooDeepError, MalformedJsonError, RequestValidationError } from '../core/errors';
 import { MAX_JSON_DEPTH, parseJsonBody } from './json-body';
 
 const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);

@@ -1,7 +1,7 @@
 // The one JSON body parser: what reaches validation is a plain value of bounded depth with no
 // prototype-poisoning keys, so nothing downstream can be made to recurse without end.
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { JsonTooDeepError, MalformedJsonError, RequestValidationError } from '../common/errors';
+import { JsonTooDeepError, MalformedJsonError, RequestValidationError } from '../core/errors';
 
 /**
  * Deepest nesting of arrays and objects a body may have. No body of this API nests more than one
@@ -32,7 +32,8 @@ export function parseJsonBody(raw: Buffer | string): unknown {
   // Counted on the text before JSON.parse: JSON.parse itself copes with deep input, but every
   // recursive walk after it (the reviver below, class-transformer, class-validator) would not.
   if (nestingExceeds(text, MAX_JSON_DEPTH)) throw new JsonTooDeepError(MAX_JSON_DEPTH);
-  let poisoned: string | null = null;
+  // Set inside the reviver, which control-flow analysis does not follow: typed wide on purpose.
+  let poisoned = null as string | null;
   let value: unknown;
   try {
     value = JSON.parse(text, (key, member: unknown) => {

@@ -10,8 +10,8 @@ import {
   MalformedUrlError,
   RequestTimeoutError,
   UriTooLongError,
-} from '../common/errors';
-import { PROBLEM_CONTENT_TYPE, internalErrorProblem, toProblemDocument } from '../common/problem-details.filter';
+} from '../core/errors';
+import { PROBLEM_CONTENT_TYPE, internalErrorProblem, toProblemDocument } from './problem-document';
 
 /** Fastify's `frameworkErrors`: a path that is not valid percent-encoding, or a segment too long to route. */
 export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {

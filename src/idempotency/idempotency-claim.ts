@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
-import { DomainError, IdempotencyKeyInUseError } from '../common/errors';
-import { toProblemDocument } from '../common/problem-details.filter';
+import { DomainError, IdempotencyKeyInUseError } from '../core/errors';
+import { toProblemDocument } from '../http/problem-document';
 import { IdempotencyKeysRepository, IdempotencyScope, StoredAnswer } from './idempotency-keys.repository';
 
 /** What a use case answered: a status and response body, or a refusal. */

@@ -1,8 +1,8 @@
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { PinoLogger } from 'nestjs-pino';
-import { Clock } from '../common/clock';
-import { PeriodicJob } from '../common/periodic-job';
+import { Clock } from '../core/clock';
+import { PeriodicJob } from '../core/periodic-job';
 import { TransactionRunner } from '../database/transaction-runner';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 

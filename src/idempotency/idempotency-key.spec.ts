@@ -1,4 +1,4 @@
-import { InvalidIdempotencyKeyError } from '../common/errors';
+import { InvalidIdempotencyKeyError } from '../core/errors';
 import { parseIdempotencyKey, requestFingerprint } from './idempotency-key';
 
 describe('Idempotency-Key header', () => {

@@ -1,7 +1,7 @@
 // The Idempotency-Key header (IETF draft-ietf-httpapi-idempotency-key-header) and the request
 // fingerprint a stored answer is bound to. Pure functions: unit-tested next door.
 import { createHash } from 'node:crypto';
-import { InvalidIdempotencyKeyError } from '../common/errors';
+import { InvalidIdempotencyKeyError } from '../core/errors';
 
 const BARE = /^[\x21-\x7e]{1,255}$/;
 /** The draft's sf-string form: visible ASCII inside double quotes, no quote or backslash. */

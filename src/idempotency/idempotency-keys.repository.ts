@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { forUpdateClause } from '../database/engine';
-import { execute, queryRows, toDate } from '../database/sql';
+import { execute, lockRows, toDate } from '../database/sql';
 
 export type IdempotencyScope = 'holds' | 'orders';
 
@@ -43,10 +42,10 @@ export class IdempotencyKeysRepository {
   }
 
   async lock(manager: EntityManager, scope: IdempotencyScope, key: string): Promise<KeyRecord | null> {
-    const rows = await queryRows(
+    const rows = await lockRows(
       manager,
       `SELECT fingerprint, status, lease_until, response_status, response_body, expires_at
-         FROM idempotency_keys WHERE scope = ? AND idempotency_key = ?${forUpdateClause(manager)}`,
+         FROM idempotency_keys WHERE scope = ? AND idempotency_key = ?`,
       [scope, key],
     );
     if (rows.length === 0) return null;

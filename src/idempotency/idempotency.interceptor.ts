@@ -11,8 +11,8 @@ import {
 import { Reflector } from '@nestjs/core';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, from, mergeMap, Observable, of } from 'rxjs';
-import { IdempotencyKeyInUseError, IdempotencyKeyReusedError } from '../common/errors';
-import { PROBLEM_CONTENT_TYPE } from '../common/problem-details.filter';
+import { IdempotencyKeyInUseError, IdempotencyKeyReusedError } from '../core/errors';
+import { PROBLEM_CONTENT_TYPE } from '../http/problem-document';
 import { IdempotencyClaim } from './idempotency-claim';
 import { parseIdempotencyKey, requestFingerprint } from './idempotency-key';
 import { IdempotencyScope } from './idempotency-keys.repository';

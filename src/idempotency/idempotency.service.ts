@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Clock } from '../common/clock';
+import { Clock } from '../core/clock';
 import { TransactionRunner } from '../database/transaction-runner';
 import { isDuplicateKey } from '../database/db-errors';
 import { IdempotencyClaim } from './idempotency-claim';

@@ -1,5 +1,5 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiExcludeController, ApiOperation } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 import { askPrimaryForMetrics } from './cluster-metrics';
@@ -17,6 +17,7 @@ export class MetricsController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'Prometheus metrics' })
   async scrape(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     void reply.header('content-type', this.metrics.registry.contentType);
     const fromCluster = askPrimaryForMetrics();

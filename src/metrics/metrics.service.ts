@@ -3,21 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import cluster from 'node:cluster';
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { DomainEventName, DomainEvents } from '../common/domain-events';
+import { DOMAIN_EVENT_NAMES, DomainEventName, DomainEvents } from '../core/domain-events';
 
 /** Every contract log event has a counter `flash_sale_<event>_total`. */
-export const COUNTED_EVENTS: readonly DomainEventName[] = [
-  'stock_contention',
-  'hold_created',
-  'holds_expired',
-  'hold_released',
-  'order_created',
-  'webhook_dedupe',
-  'webhook_retry_required',
-  'webhook_out_of_order',
-  'payment_success',
-  'payment_failed',
-];
+export const COUNTED_EVENTS: readonly DomainEventName[] = DOMAIN_EVENT_NAMES;
 
 /** Hold batch sizes: 1 is a lone request; the top buckets are a crowd on one product. */
 const HOLD_BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256];
@@ -135,7 +124,7 @@ export class Metrics {
     if (event === 'holds_expired') {
       counter.inc(typeof fields.count === 'number' ? fields.count : 1);
     } else if (event === 'stock_contention') {
-      counter.inc({ reason: String(fields.reason ?? 'unknown') });
+      counter.inc({ reason: typeof fields.reason === 'string' ? fields.reason : 'unknown' });
     } else {
       counter.inc();
     }
@@ -146,7 +135,7 @@ export class Metrics {
 function poolState(dataSource: DataSource): { inUse: number; waiting: number } | null {
   const pool = (dataSource.driver as unknown as { pool?: Record<string, { length?: unknown } | undefined> }).pool;
   if (!pool) return null;
-  const size = (name: string) => (typeof pool[name]?.length === 'number' ? (pool[name]!.length as number) : 0);
+  const size = (name: string) => (typeof pool[name]?.length === 'number' ? (pool[name].length) : 0);
   return {
     inUse: Math.max(0, size('_allConnections') - size('_freeConnections')),
     waiting: size('_connectionQueue'),

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Order } from './order.entity';
+import { Order } from './order';
 
 export class OrderResponse {
   @ApiProperty({ example: '0193a4f3-5a10-7c02-9f3e-7f4f3b8d2a61' })

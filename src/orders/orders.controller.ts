@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
-import { ApiProblems } from '../openapi/problem.schema';
+import { ApiProblems } from '../http/problem.schema';
 import { IdempotencyClaim } from '../idempotency/idempotency-claim';
 import { Idempotent, IdempotencyKeyClaim } from '../idempotency/idempotency.interceptor';
 import { CreateOrderDto } from './dto/create-order.dto';
@@ -15,6 +15,7 @@ export class OrdersController {
 
   /** 201 for a new order; 200 with the same order when this hold was already converted. */
   @Post()
+  @ApiOperation({ summary: 'Turn a hold into an order' })
   @ApiCreatedResponse({ type: OrderResponse, description: 'A new order' })
   @ApiOkResponse({ type: OrderResponse, description: 'The order this hold already became' })
   @ApiProblems({
@@ -39,6 +40,7 @@ export class OrdersController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Read an order' })
   @ApiOkResponse({ type: OrderResponse })
   @ApiProblems({ 404: 'Unknown order' })
   get(@Param('id') id: string): Promise<OrderResponse> {

@@ -1,23 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Clock } from '../common/clock';
-import { DomainEvents } from '../common/domain-events';
+import { Clock } from '../core/clock';
+import { DomainEvents } from '../core/domain-events';
 import {
   DomainError,
   HoldExpiredError,
   HoldNotFoundError,
   HoldReleasedError,
   OrderNotFoundError,
-} from '../common/errors';
-import { newId } from '../common/ids';
-import { multiplyMoney } from '../common/money';
+} from '../core/errors';
+import { newId } from '../core/ids';
+import { multiplyMoney } from '../core/money';
 import { TransactionRunner } from '../database/transaction-runner';
 import { AnswerRecorder, UseCaseAnswer } from '../idempotency/idempotency-claim';
-import { Hold } from '../holds/hold.entity';
+import { Hold } from '../holds/hold';
 import { HoldsRepository } from '../holds/holds.repository';
 import { ProductCache } from '../products/product-cache';
 import { ProductsRepository } from '../products/products.repository';
-import { Order } from './order.entity';
+import { Order } from './order';
 import { OrderResponse, toOrderResponse } from './order.response';
 import { OrdersRepository } from './orders.repository';
 

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../common/clock';
-import { DomainEventName, DomainEvents } from '../common/domain-events';
-import { OrderNotFoundError } from '../common/errors';
+import { Clock } from '../core/clock';
+import { DomainEventName, DomainEvents } from '../core/domain-events';
+import { OrderNotFoundError } from '../core/errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { isDuplicateKey } from '../database/db-errors';
-import { OrderStatus } from '../orders/order.entity';
+import { OrderStatus } from '../orders/order';
 import { OrdersRepository } from '../orders/orders.repository';
 import { ProductCache } from '../products/product-cache';
 import { ProductsRepository } from '../products/products.repository';
 import { PaymentWebhookDto } from './dto/payment-webhook.dto';
-import { WebhookResult } from './webhook-log.entity';
+import { WebhookResult } from './webhook-log';
 import { WebhookLogsRepository } from './webhook-logs.repository';
 
 export interface WebhookResponse {
@@ -90,6 +90,6 @@ export class PaymentsService {
     if (outcome.result === 'processed' && outcome.orderStatus === 'failed') {
       await this.cache.invalidate(outcome.productId);
     }
-    return { result: outcome.result, order_status: outcome.orderStatus as OrderStatus };
+    return { result: outcome.result, order_status: outcome.orderStatus };
   }
 }

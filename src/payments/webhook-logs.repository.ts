@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { execute } from '../database/sql';
-import { WebhookResult } from './webhook-log.entity';
+import { WebhookResult } from './webhook-log';
 
 export interface WebhookLogEntry {
   idempotencyKey: string;

@@ -2,8 +2,8 @@ import { CanActivate, ExecutionContext, Inject, Injectable, OnModuleInit } from 
 import { RawBodyRequest } from '@nestjs/common/interfaces';
 import { FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
-import { Clock } from '../common/clock';
-import { WebhookSignatureError } from '../common/errors';
+import { Clock } from '../core/clock';
+import { WebhookSignatureError } from '../core/errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { verifyWebhook, webhookKey } from './webhook-signature';

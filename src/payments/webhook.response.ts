@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { OrderStatus } from '../orders/order.entity';
+import { OrderStatus } from '../orders/order';
 import { WebhookResponse } from './payments.service';
 
 /** The webhook's answer as documented in OpenAPI (the service builds it as a WebhookResponse). */

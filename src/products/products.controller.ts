@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../openapi/problem.schema';
-import { PositiveIntPipe } from '../common/positive-int.pipe';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../http/problem.schema';
+import { PositiveIntPipe } from '../http/positive-int.pipe';
 import { ListProductsQuery } from './dto/list-products.query';
 import { ProductListResponse, ProductResponse } from './product.response';
 import { ProductsService } from './products.service';
@@ -12,6 +12,7 @@ export class ProductsController {
   constructor(private readonly products: ProductsService) {}
 
   @Get()
+  @ApiOperation({ summary: 'List products' })
   @ApiOkResponse({ type: ProductListResponse, description: 'Products ordered by id' })
   @ApiProblems({ 400: true })
   list(@Query() query: ListProductsQuery): Promise<{ data: ProductResponse[] }> {
@@ -19,6 +20,7 @@ export class ProductsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Read a product' })
   @ApiParam({ name: 'id', schema: { type: 'integer', minimum: 1 } })
   @ApiOkResponse({ type: ProductResponse, description: 'The product (served from the cache)' })
   @ApiProblems({ 400: 'id is not a positive integer', 404: 'Unknown product' })

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { toDecimalString } from '../database/decimal-column';
-import { forUpdateClause } from '../database/engine';
-import { queryRows } from '../database/sql';
-import { Product } from './product.entity';
+import { EntityManager } from 'typeorm';
+import { DatabaseReader } from '../database/database-reader';
+import { execute, lockRows, toDate, toDecimalString } from '../database/sql';
+import { Product } from './product';
 
 export interface StockRow {
   id: number;
@@ -16,24 +14,22 @@ export interface StockRow {
 /** Largest INT UNSIGNED: an id past it names no product (and is never sent to the database). */
 export const MAX_PRODUCT_ID = 4_294_967_295;
 
+const SELECT_PRODUCT = 'SELECT id, name, price, stock, reserved, created_at, updated_at FROM products';
+
 /** Every query on `products`. The stock-changing ones take the transaction's manager. */
 @Injectable()
 export class ProductsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly reader: DatabaseReader) {}
 
   async findById(id: number): Promise<Product | null> {
     if (id > MAX_PRODUCT_ID) return null;
-    return this.dataSource.getRepository(Product).findOneBy({ id });
+    const [row] = await this.reader.rows(`${SELECT_PRODUCT} WHERE id = ?`, [id]);
+    return row ? toProduct(row) : null;
   }
 
-  list(limit: number, afterId: number): Promise<Product[]> {
-    return this.dataSource
-      .getRepository(Product)
-      .createQueryBuilder('p')
-      .where('p.id > :afterId', { afterId })
-      .orderBy('p.id', 'ASC')
-      .limit(limit)
-      .getMany();
+  async list(limit: number, afterId: number): Promise<Product[]> {
+    const rows = await this.reader.rows(`${SELECT_PRODUCT} WHERE id > ? ORDER BY id LIMIT ?`, [afterId, limit]);
+    return rows.map(toProduct);
   }
 
   /**
@@ -50,33 +46,35 @@ export class ProductsRepository {
     return this.lockRow(manager, id, { skipLocked: true });
   }
 
-  // Raw SQL: this runs once per hold batch and once per order, payment and release, so the
-  // query builder's per-call work (alias maps, hydration) is not worth paying here.
   private async lockRow(manager: EntityManager, id: number, lock: { skipLocked?: boolean }): Promise<StockRow | null> {
-    const [row] = await queryRows<StockRow>(
-      manager,
-      `SELECT id, price, stock, reserved FROM products WHERE id = ?${forUpdateClause(manager, lock)}`,
-      [id],
-    );
+    const [row] = await lockRows<StockRow>(manager, 'SELECT id, price, stock, reserved FROM products WHERE id = ?', [id], lock);
     return row ? { ...row, price: toDecimalString(row.price, 2) } : null;
   }
 
   /** `delta` units more (or fewer) held. The CHECK (reserved <= stock) guards the result. */
   async addReserved(manager: EntityManager, id: number, delta: number): Promise<void> {
     if (delta === 0) return;
-    await manager.query('UPDATE products SET reserved = reserved + ? WHERE id = ?', [delta, id]);
+    await execute(manager, 'UPDATE products SET reserved = reserved + ? WHERE id = ?', [delta, id]);
   }
 
   /** An order takes its units out of stock, and they stop counting as held, in one statement. */
   async takeHeldIntoOrder(manager: EntityManager, id: number, qty: number): Promise<void> {
-    await manager.query('UPDATE products SET stock = stock - ?, reserved = reserved - ? WHERE id = ?', [
-      qty,
-      qty,
-      id,
-    ]);
+    await execute(manager, 'UPDATE products SET stock = stock - ?, reserved = reserved - ? WHERE id = ?', [qty, qty, id]);
   }
 
   async returnToStock(manager: EntityManager, id: number, qty: number): Promise<void> {
-    await manager.query('UPDATE products SET stock = stock + ? WHERE id = ?', [qty, id]);
+    await execute(manager, 'UPDATE products SET stock = stock + ? WHERE id = ?', [qty, id]);
   }
+}
+
+function toProduct(row: Record<string, unknown>): Product {
+  return {
+    id: Number(row.id),
+    name: String(row.name),
+    price: String(toDecimalString(row.price, 2)),
+    stock: Number(row.stock),
+    reserved: Number(row.reserved),
+    createdAt: toDate(row.created_at)!,
+    updatedAt: toDate(row.updated_at)!,
+  };
 }

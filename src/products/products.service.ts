@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ProductNotFoundError } from '../common/errors';
+import { ProductNotFoundError } from '../core/errors';
 import { ProductCache } from './product-cache';
 import { ProductResponse, toProductResponse } from './product.response';
 import { ProductsRepository } from './products.repository';

@@ -1,4 +1,5 @@
 import { PinoLogger } from 'nestjs-pino';
+import { withTimeout } from '../core/with-timeout';
 
 /** A cache command slower than this counts as a failure: the database answers instead. */
 export const CACHE_COMMAND_TIMEOUT_MS = 500;
@@ -31,17 +32,11 @@ export class SharedCacheGuard {
 
   /** Runs one cache command with a time limit; a failure or timeout marks the cache unavailable. */
   async attempt<T>(command: () => Promise<T>): Promise<T | typeof CACHE_FAILED> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`cache command timed out after ${CACHE_COMMAND_TIMEOUT_MS} ms`)), CACHE_COMMAND_TIMEOUT_MS);
-    });
     try {
-      return await Promise.race([command(), timeout]);
+      return await withTimeout(command(), CACHE_COMMAND_TIMEOUT_MS, `cache command timed out after ${CACHE_COMMAND_TIMEOUT_MS} ms`);
     } catch (error) {
       this.markUnavailable(error);
       return CACHE_FAILED;
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -1,6 +1,6 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
-import { RateLimitExceededError } from '../common/errors';
+import { RateLimitExceededError } from '../core/errors';
 
 /**
  * Counts POST requests per client IP (GETs are cache reads and are not limited here). The
@@ -9,14 +9,11 @@ import { RateLimitExceededError } from '../common/errors';
  */
 @Injectable()
 export class PostRateLimitGuard extends ThrottlerGuard {
-  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
-    return context.switchToHttp().getRequest<{ method: string }>().method !== 'POST';
+  protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
+    return Promise.resolve(context.switchToHttp().getRequest<{ method: string }>().method !== 'POST');
   }
 
-  protected override async throwThrottlingException(
-    _context: ExecutionContext,
-    detail: ThrottlerLimitDetail,
-  ): Promise<void> {
-    throw new RateLimitExceededError(detail.timeToBlockExpire);
+  protected override throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    return Promise.reject(new RateLimitExceededError(detail.timeToBlockExpire));
   }
 }

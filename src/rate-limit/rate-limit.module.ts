@@ -1,14 +1,12 @@
-import { DynamicModule, ExecutionContext, Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config';
-import { PaymentsController } from '../payments/payments.controller';
 import { PostRateLimitGuard } from './post-rate-limit.guard';
+import { isWebhookRoute as isWebhook } from './rate-limit-group';
 import { RateLimitStorage } from './rate-limit.storage';
 
 const MINUTE_MS = 60_000;
-
-const isWebhook = (context: ExecutionContext) => context.getClass() === PaymentsController;
 
 @Module({ providers: [RateLimitStorage], exports: [RateLimitStorage] })
 class RateLimitStorageModule {}

@@ -40,8 +40,9 @@ export function createRedisThrottlerStorage(redisUrl: string, namespace: string)
         });
       });
     },
-    async close() {
+    close() {
       client.disconnect(false);
+      return Promise.resolve();
     },
   };
 }

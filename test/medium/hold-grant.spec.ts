@@ -1,4 +1,4 @@
-import { InsufficientStockError, InvalidFieldError, ProductNotFoundError } from '../../src/common/errors';
+import { InsufficientStockError, InvalidFieldError, ProductNotFoundError } from '../../src/core/errors';
 import { queryRows } from '../../src/database/sql';
 import { HoldsService } from '../../src/holds/holds.service';
 import { newHold, newProduct } from '../support/factories';
@@ -17,7 +17,9 @@ describe('HoldsService.reserve (medium: real database, no HTTP)', () => {
   afterAll(() => ctx.close());
 
   const reservedOf = async (id: number) =>
-    Number((await queryRows<{ reserved: number }>(ctx.dataSource, 'SELECT reserved FROM products WHERE id = ?', [id]))[0].reserved);
+    Number(
+      (await queryRows<{ reserved: number }>(ctx.dataSource, 'SELECT reserved FROM products WHERE id = ?', [id]))[0].reserved,
+    );
 
   it('grants up to exactly the available units, then refuses with the count still available', async () => {
     const product = await newProduct(ctx.dataSource, { stock: 7 });

@@ -1,4 +1,4 @@
-import { OrderNotFoundError } from '../../src/common/errors';
+import { OrderNotFoundError } from '../../src/core/errors';
 import { queryRows } from '../../src/database/sql';
 import { HoldsService } from '../../src/holds/holds.service';
 import { OrdersService } from '../../src/orders/orders.service';

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { newId } from '../../src/common/ids';
+import { newId } from '../../src/core/ids';
 import { newProduct } from '../support/factories';
 import { expectInvariants } from '../support/invariants';
 import { until } from '../support/row-lock';

@@ -64,7 +64,6 @@ describe('Idempotency-Key with a request stalled in its transaction (e2e, MySQL)
     await expectInvariants(t.dataSource, new Map([[product.id, 5]]));
   });
 
-
   it('never executes twice when a slow owner outlives its lease: the hold and its key commit together or not at all', async () => {
     const product = await newProduct(t.dataSource, { stock: 5 });
     const key = newKey();
@@ -89,5 +88,4 @@ describe('Idempotency-Key with a request stalled in its transaction (e2e, MySQL)
     expect(JSON.parse(row.response_body)).toEqual(winner.body);
     await expectInvariants(t.dataSource, new Map([[product.id, 5]]));
   });
-
 });

@@ -42,7 +42,7 @@ describe('one instance per SQLite file (e2e, built server processes)', () => {
 
   it.each([
     ['CLUSTER_WORKERS=2', 'main.js', { CLUSTER_WORKERS: '2' }, 'Invalid configuration: CLUSTER_WORKERS cannot be used with the embedded SQLite'],
-    ['npm run start:cluster', join('cluster', 'cluster.cli.js'), {}, 'Invalid configuration: DATABASE_URL names the embedded SQLite'],
+    ['npm run start:cluster', join('cli', 'cluster.cli.js'), {}, 'Invalid configuration: DATABASE_URL names the embedded SQLite'],
   ])('refuses cluster mode (%s) before opening the file, pointing to MySQL', (_label, script, env, message) => {
     const run = spawnSync(process.execPath, [join(__dirname, '..', '..', 'dist', script)], {
       env: { PATH: process.env.PATH, NODE_ENV: 'test', PORT: '0', DATABASE_URL: databaseUrl, ...env },

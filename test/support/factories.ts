@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { newId } from '../../src/common/ids';
+import { newId } from '../../src/core/ids';
 import { execute } from '../../src/database/sql';
 
 export interface ProductFixture {
@@ -39,7 +39,7 @@ export async function newHold(
       hold.qty,
       hold.expiresAt,
     ]);
-    await manager.query('UPDATE products SET reserved = reserved + ? WHERE id = ?', [hold.qty, product.id]);
+    await execute(manager, 'UPDATE products SET reserved = reserved + ? WHERE id = ?', [hold.qty, product.id]);
   });
   return hold;
 }

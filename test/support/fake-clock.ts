@@ -1,4 +1,4 @@
-import { Clock } from '../../src/common/clock';
+import { Clock } from '../../src/core/clock';
 
 /** A clock the test moves: expiry is tested by advancing time, never by sleeping through it. */
 export class FakeClock extends Clock {

@@ -17,7 +17,13 @@ export interface LockWaits {
 
 export async function watchLockWaits(db: DatabaseConfig): Promise<LockWaits> {
   if (db.engine !== 'mysql') throw new Error('watchLockWaits reads MySQL row-lock waits');
-  const observer = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database });
+  const observer = await createConnection({
+    host: db.host,
+    port: db.port,
+    user: db.user,
+    password: db.password,
+    database: db.database,
+  });
   const waiting = async (): Promise<number> => {
     const [rows] = await observer.query(
       `SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST

@@ -4,7 +4,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
-import { loggerOptions } from '../../src/common/logging';
+import { loggerOptions } from '../../src/http/logging';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { FakeClock } from './fake-clock';
 import { LogCapture } from './log-capture';
@@ -37,7 +37,7 @@ export async function startMedium(env: Record<string, string> = {}): Promise<Med
   const logs = new LogCapture();
   // As in test-app.ts: lines logged outside a request reach this context's capture.
   __resetOutOfContextForTests();
-  new PinoLogger(loggerOptions(config, logs));
+  new PinoLogger(loggerOptions({ level: config.logLevel, pretty: false }, logs));
   const ref = await Test.createTestingModule({ imports: [AppModule.forRoot(config, { clock, logDestination: logs })] }).compile();
   const module = await ref.init();
   const dataSource = TEST_ENGINE === 'sqlite' ? await connectTestDatabase(databaseUrl) : module.get(DataSource);

@@ -45,8 +45,8 @@ export async function startServerProcess(env: Record<string, string>, readyTimeo
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
   const exited = once(child, 'exit');
   const url = `http://127.0.0.1:${port}`;
 

@@ -1,8 +1,8 @@
 import { DataSource } from 'typeorm';
 import { parseDatabaseUrl } from '../../src/config/app-config';
-import { dataSourceOptions } from '../../src/database/data-source-options';
+import { openDataSource } from '../../src/database/open-data-source';
 
 /** A small connection to a database that server processes created, for factories and invariants. */
 export function connectTo(databaseUrl: string): Promise<DataSource> {
-  return new DataSource(dataSourceOptions(parseDatabaseUrl(databaseUrl), 4)).initialize();
+  return openDataSource(parseDatabaseUrl(databaseUrl), 4);
 }

@@ -3,7 +3,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app';
-import { loggerOptions } from '../../src/common/logging';
+import { loggerOptions } from '../../src/http/logging';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { HoldSweeper } from '../../src/holds/hold-sweeper';
 import { FakeClock } from './fake-clock';
@@ -52,7 +52,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   // logger built by the first app: rebuilt at once (a live app may log meanwhile) for this app, so its own capture receives them. With
   // two apps alive at once, such lines of the older one land in the newer one's capture.
   __resetOutOfContextForTests();
-  new PinoLogger(loggerOptions(config, logs));
+  new PinoLogger(loggerOptions({ level: config.logLevel, pretty: false }, logs));
   const app = await createApp(config, { clock, logDestination: logs });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };

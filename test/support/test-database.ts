@@ -1,11 +1,11 @@
-import { createConnection } from 'mysql2/promise';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { parseDatabaseUrl } from '../../src/config/app-config';
-import { dataSourceOptions } from '../../src/database/data-source-options';
+import { openDataSource } from '../../src/database/open-data-source';
+import { databaseUrlOn, dropMysqlDatabase, serverUrl } from './mysql-server';
 
 export const TEST_DB_PREFIX = 'fst_';
 
@@ -25,9 +25,7 @@ function runId(): string {
 
 /** The server the tests use: TEST_DATABASE_URL's host, or the local MariaDB. The path is ignored. */
 export function adminUrl(): string {
-  const url = new URL(process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/');
-  url.pathname = '/';
-  return url.toString();
+  return serverUrl(process.env.TEST_DATABASE_URL);
 }
 
 /** The folder of this run's SQLite files (removed whole by the global teardown). */
@@ -51,9 +49,7 @@ export function newDatabaseUrl(): string {
     return `sqlite://${join(sqliteRunDir(), `${name}.sqlite`)}`;
   }
   writeFileSync(mysqlUsedMarker(), '');
-  const url = new URL(adminUrl());
-  url.pathname = `/${name}`;
-  return url.toString();
+  return databaseUrlOn(adminUrl(), name);
 }
 
 export async function dropDatabase(databaseUrl: string): Promise<void> {
@@ -62,12 +58,7 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
     for (const suffix of ['', '-wal', '-shm', '-journal', '.instance-lock']) rmSync(`${db.file}${suffix}`, { force: true });
     return;
   }
-  const admin = await createConnection(adminUrl());
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS \`${db.database}\``);
-  } finally {
-    await admin.end();
-  }
+  await dropMysqlDatabase(databaseUrl);
 }
 
 /**
@@ -76,6 +67,6 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
  * the service has a transaction open waits for the file's write lock (and fails after the busy
  * timeout), so tests write only while no request is in flight.
  */
-export async function connectTestDatabase(databaseUrl: string): Promise<DataSource> {
-  return new DataSource(dataSourceOptions(parseDatabaseUrl(databaseUrl), 2)).initialize();
+export function connectTestDatabase(databaseUrl: string): Promise<DataSource> {
+  return openDataSource(parseDatabaseUrl(databaseUrl));
 }

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { PROBLEM_CONTENT_TYPE } from '../common/problem-details.filter';
+import { PROBLEM_CONTENT_TYPE } from './problem-document';
 
 /** RFC 9457 problem document, as rendered by ProblemDetailsFilter. */
 export class Problem {

@@ -4,10 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Webhook } from 'standardwebhooks';
-import { loadConfig } from '../config/app-config';
+import { AppConfig } from '../config/app-config';
+import { runCli } from './bootstrap';
 
-async function main(): Promise<number> {
-  const config = loadConfig();
+async function sendDelivery(config: AppConfig): Promise<number> {
   const { values } = parseArgs({
     options: {
       order: { type: 'string' },
@@ -41,10 +41,4 @@ async function main(): Promise<number> {
   return response.ok ? 0 : 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(2);
-  },
-);
+runCli(sendDelivery, { failureExitCode: 2 });

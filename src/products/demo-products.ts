@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { Product } from '../products/product.entity';
+import { execute, queryRows } from '../database/sql';
 
 export const DEMO_PRODUCTS = [
   { name: 'Flash Sneaker', price: '99.00', stock: 100 },
@@ -12,10 +12,12 @@ export const DEMO_PRODUCTS = [
  * the caller's transaction (TransactionRunner), like every write.
  */
 export async function seedDemoProducts(manager: EntityManager, onlyIfEmpty: boolean): Promise<number> {
-  const repo = manager.getRepository(Product);
-  if (onlyIfEmpty && (await repo.count()) > 0) return 0;
-  const existing = new Set((await repo.find({ select: { name: true } })).map((p) => p.name));
+  const names = await queryRows<{ name: string }>(manager, 'SELECT name FROM products');
+  if (onlyIfEmpty && names.length > 0) return 0;
+  const existing = new Set(names.map((p) => p.name));
   const missing = DEMO_PRODUCTS.filter((p) => !existing.has(p.name));
-  if (missing.length > 0) await repo.insert(missing);
+  for (const p of missing) {
+    await execute(manager, 'INSERT INTO products (name, price, stock) VALUES (?, ?, ?)', [p.name, p.price, p.stock]);
+  }
   return missing.length;
 }

@@ -1,6 +1,6 @@
 import { ArgumentMetadata, Type, ValidationError, ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
-import { RequestValidationError } from './errors';
+import { RequestValidationError } from '../core/errors';
 
 /**
  * Strict input: unknown fields are rejected, and nothing is coerced ("2" is not 2), so what the

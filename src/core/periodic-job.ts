@@ -15,7 +15,7 @@ export class PeriodicJob<T> {
 
   /** Registers the interval with Nest's scheduler (which clears it on shutdown). */
   schedule(scheduler: SchedulerRegistry, intervalMs: number): void {
-    const timer = setInterval(() => this.run().catch(this.onError), intervalMs);
+    const timer = setInterval(() => void this.run().catch(this.onError), intervalMs);
     timer.unref();
     scheduler.addInterval(this.name, timer);
   }

@@ -5,9 +5,11 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { useApiPrefix } from '../app';
 import { AppModule } from '../app.module';
-import { loadConfig } from '../config/app-config';
-import { buildOpenApiDocument } from './openapi';
+import { AppConfig } from '../config/app-config';
+import { buildOpenApiDocument } from '../http/openapi';
+import { runCli } from './bootstrap';
 
 export const OPENAPI_FILE = join(__dirname, '..', '..', 'openapi.json');
 
@@ -16,21 +18,17 @@ export function serializeOpenApi(document: object): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-async function main(): Promise<void> {
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
+async function writeOpenApi(config: AppConfig): Promise<number> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter(), {
     preview: true,
     logger: false,
   });
-  // Same prefix rule as createApp (src/app.ts); the openapi test compares the served document.
-  app.setGlobalPrefix('api', { exclude: ['health', 'health/ready', 'metrics'] });
+  useApiPrefix(app);
   writeFileSync(OPENAPI_FILE, serializeOpenApi(buildOpenApiDocument(app)));
   console.log(`wrote ${OPENAPI_FILE}`);
+  return 0;
 }
 
 if (require.main === module) {
-  main().catch((error) => {
-    console.error(error);
-    process.exit(1);
-  });
+  runCli(writeOpenApi, { env: { NODE_ENV: 'test', LOG_LEVEL: 'silent' } });
 }

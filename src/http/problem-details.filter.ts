@@ -1,19 +1,21 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
-import { isConnectionError } from '../database/db-errors';
-import { DatabaseUnavailableError, DomainError } from './errors';
+import { DatabaseUnavailableError, DomainError } from '../core/errors';
+import {
+  genericProblem as generic,
+  internalErrorProblem,
+  PROBLEM_CONTENT_TYPE,
+  ProblemDocument,
+  toProblemDocument,
+} from './problem-document';
 
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
-const TYPE_BASE = 'urn:flash-sale:problem:';
-
-export interface ProblemDocument {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  [extension: string]: unknown;
-}
+/**
+ * Tells whether an error means the database is out of reach (answered 503 with Retry-After).
+ * Provided by the composition root from the database layer, which the HTTP edge does not know.
+ */
+export const IS_CONNECTION_ERROR = Symbol('IS_CONNECTION_ERROR');
+export type ConnectionErrorCheck = (error: unknown) => boolean;
 
 /**
  * The one place where an error becomes an HTTP answer: RFC 9457 problem+json, with a stable
@@ -22,7 +24,10 @@ export interface ProblemDocument {
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  constructor(private readonly logger: PinoLogger) {
+  constructor(
+    private readonly logger: PinoLogger,
+    @Inject(IS_CONNECTION_ERROR) private readonly isConnectionError: ConnectionErrorCheck,
+  ) {
     logger.setContext(ProblemDetailsFilter.name);
   }
 
@@ -53,40 +58,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       // Fastify's own refusals: malformed JSON, body over the limit, unsupported media type.
       return { problem: fromFrameworkError(exception as Error, frameworkStatus), headers: {} };
     }
-    if (isConnectionError(exception)) {
+    if (this.isConnectionError(exception)) {
       this.logger.error({ err: exception, request_id: request.id }, 'database unavailable');
       return this.toProblem(new DatabaseUnavailableError(), request);
     }
     this.logger.error({ err: exception, request_id: request.id }, 'unhandled error');
     return { problem: internalErrorProblem(request.id), headers: {} };
   }
-}
-
-/**
- * The problem document of a domain refusal. Exported so that a refusal stored for an
- * Idempotency-Key replay is byte for byte the answer the filter gave the first time.
- */
-export function toProblemDocument(error: DomainError): ProblemDocument {
-  return {
-    type: TYPE_BASE + error.code,
-    title: error.title,
-    status: error.status,
-    detail: error.message,
-    code: error.code,
-    ...error.extensions,
-  };
-}
-
-/** A 500 says nothing but where to look: the log line with the same correlation id. */
-export function internalErrorProblem(correlationId: string): ProblemDocument {
-  return {
-    ...generic(500, 'internal-error', 'Internal server error', 'An unexpected error occurred.'),
-    correlation_id: correlationId,
-  };
-}
-
-function generic(status: number, code: string, title: string, detail: string): ProblemDocument {
-  return { type: TYPE_BASE + code, title, status, detail, code };
 }
 
 const CODES: Record<number, string> = {
@@ -111,7 +89,7 @@ function fromHttpException(exception: HttpException): ProblemDocument {
   const message = Array.isArray(body.message) ? body.message.join('; ') : body.message;
   const title = (typeof body.error === 'string' && body.error) || HttpStatus[status] || 'Error';
   const detail =
-    status >= 500 ? 'An unexpected error occurred.' : String(message ?? exception.message ?? title);
+    status >= 500 ? 'An unexpected error occurred.' : typeof message === 'string' ? message : exception.message || title;
   return generic(status, CODES[status] ?? `http-${status}`, humanize(title), detail);
 }
 

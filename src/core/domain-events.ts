@@ -1,18 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 
-/** The contract's log events: each is one JSON line with `event` set to its name. */
-export type DomainEventName =
-  | 'stock_contention'
-  | 'hold_created'
-  | 'holds_expired'
-  | 'hold_released'
-  | 'order_created'
-  | 'webhook_dedupe'
-  | 'webhook_retry_required'
-  | 'webhook_out_of_order'
-  | 'payment_success'
-  | 'payment_failed';
+/**
+ * The contract's log events: each is one JSON line with `event` set to its name, and each has a
+ * counter `flash_sale_<event>_total` (metrics/). The one list of them.
+ */
+export const DOMAIN_EVENT_NAMES = [
+  'stock_contention',
+  'hold_created',
+  'holds_expired',
+  'hold_released',
+  'order_created',
+  'webhook_dedupe',
+  'webhook_retry_required',
+  'webhook_out_of_order',
+  'payment_success',
+  'payment_failed',
+] as const;
+
+export type DomainEventName = (typeof DOMAIN_EVENT_NAMES)[number];
 
 export type DomainEventListener = (event: DomainEventName, fields: Record<string, unknown>) => void;
 

@@ -1,5 +1,5 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
-import { RequestValidationError } from './errors';
+import { RequestValidationError } from '../core/errors';
 
 /** A path id: digits only, no sign, no fraction, no leading zero ("abc", "0", "-1", "1.5" are 400). */
 @Injectable()

@@ -1,0 +1,13 @@
+export type HoldStatus = 'active' | 'expired' | 'released' | 'converted';
+
+/** A row of `holds` (migrations/…-create-schema.ts), as the repository reads it. */
+export interface Hold {
+  /** UUIDv7, CHAR(36): unguessable, yet time-ordered so inserts stay at the end of the primary key. */
+  id: string;
+  productId: number;
+  qty: number;
+  status: HoldStatus;
+  expiresAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
