@@ -11,4 +11,11 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60_000,
+  // jose ships ES modules only: Jest's CommonJS runtime needs them transpiled (Node itself loads
+  // them with require() and needs nothing).
+  transform: {
+    '^.+\\.ts$': 'ts-jest',
+    '^.+/node_modules/jose/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, isolatedModules: true }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
 };

@@ -8,6 +8,8 @@ import { Clock } from './core/clock';
 import { loggerOptions, wantsPrettyLogs } from './http/logging';
 import { IS_CONNECTION_ERROR, ProblemDetailsFilter } from './http/problem-details.filter';
 import { AppConfig } from './config/app-config';
+import { AdminModule } from './admin/admin.module';
+import { AuthModule } from './auth/auth.module';
 import { ConfigModule } from './config/config.module';
 import { CoreModule } from './core/core.module';
 import { DatabaseModule } from './database/database.module';
@@ -21,6 +23,7 @@ import { PaymentsModule } from './payments/payments.module';
 import { cacheModuleOptions } from './products/cache-stores';
 import { ProductsModule } from './products/products.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { SweepsModule } from './stock/sweeps.module';
 
 export interface AppOverrides {
   /** Replaces the system clock (tests move time instead of sleeping). */
@@ -48,11 +51,14 @@ export class AppModule {
         MetricsModule,
         ScheduleModule.forRoot(),
         RateLimitModule.forRoot(config),
+        AuthModule,
         IdempotencyModule,
         ProductsModule,
         HoldsModule,
         OrdersModule,
         PaymentsModule,
+        SweepsModule,
+        AdminModule,
         HealthModule,
       ],
       providers: [

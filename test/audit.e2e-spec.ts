@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import request from 'supertest';
+import { execute } from '../src/database/sql';
 import { newProduct } from './support/factories';
 import { expectInvariants } from './support/invariants';
 import { startTestApp, TestApp } from './support/test-app';
@@ -71,6 +72,35 @@ describe('npm run audit (e2e, the built CLI against a live database)', () => {
     await t.dataSource.query("UPDATE holds SET status = 'converted' WHERE id = ?", [a.body.id]);
     await t.dataSource.query("UPDATE holds SET status = 'active' WHERE id = ?", [b.body.id]);
     expect((await audit('--fix')).code).toBe(0);
+  });
+
+  it('reports stock changed without its ledger row, and an order whose units moved twice', async () => {
+    const product = await newProduct(t.dataSource, { stock: 10 });
+    const hold = await request(t.url).post('/api/holds').send({ product_id: product.id, qty: 2 }).expect(201);
+    const order = await request(t.url).post('/api/orders').send({ hold_id: hold.body.id }).expect(201);
+    await request(t.url).post(`/api/orders/${order.body.id}/cancel`).expect(200);
+    expect((await audit()).code).toBe(0);
+
+    // A restock behind the ledger's back: stock moved, no movement row.
+    await t.dataSource.query('UPDATE products SET stock = stock + 5 WHERE id = ?', [product.id]);
+    const found = await audit('--fix');
+    expect(found.code).toBe(1);
+    expect(found.stdout).toContain(`drift ledger-drift product_id=${product.id} initial_stock=10 stock=15 ledger_sum=0`);
+    expect(found.stdout).toContain(`drift order-units-drift product_id=${product.id} initial_stock=10 stock=15 adjusted=0 ordered=0`);
+    await t.dataSource.query('UPDATE products SET stock = stock - 5 WHERE id = ?', [product.id]);
+
+    // The cancelled order's units given back a second time.
+    await execute(
+      t.dataSource,
+      "INSERT INTO stock_movements (product_id, delta, reason, order_id, note, created_at) VALUES (?, 2, 'order_cancelled', ?, NULL, ?)",
+      [product.id, order.body.id, new Date()],
+    );
+    await t.dataSource.query('UPDATE products SET stock = stock + 2 WHERE id = ?', [product.id]);
+    const twice = await audit();
+    expect(twice.code).toBe(1);
+    expect(twice.stdout).toContain(`drift order-ledger-mismatch order_id=${order.body.id} status=cancelled qty=2 ledger_delta=2`);
+    expect(twice.stdout).toContain(`drift order-units-drift product_id=${product.id}`);
+    expect(twice.stdout).not.toContain('drift ledger-drift');
   });
 
   it('exits 2 when it cannot reach the database', async () => {

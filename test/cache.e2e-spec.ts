@@ -51,7 +51,16 @@ describe('product cache (e2e)', () => {
 
   it('never lets a read that started before a write put its stale answer back after the write', async () => {
     const cache = t.app.get(ProductCache);
-    const stale = { id: 999_001, name: 'x', price: '1.00', stock: 5, available: 5 };
+    const stale = {
+      id: 999_001,
+      name: 'x',
+      price: '1.00',
+      stock: 5,
+      available: 5,
+      sale_starts_at: null,
+      sale_ends_at: null,
+      max_per_customer: null,
+    };
     const fresh = { ...stale, available: 4 };
     let finishSlowLoad!: () => void;
     let loadStarted!: () => void;

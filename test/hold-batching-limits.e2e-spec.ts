@@ -92,7 +92,7 @@ describe('shutdown drains the hold queues', () => {
       await until(() => holds.batcher!.queued(product.id) === i);
     }
     // Callers inside the process (no HTTP request keeps the server open for them).
-    const direct = Promise.allSettled([1, 2, 3].map(() => holds.reserve(product.id, 1)));
+    const direct = Promise.allSettled([1, 2, 3].map(() => holds.reserve(product.id, 1, null)));
     expect(holds.batcher!.queued(product.id)).toBe(7);
 
     const closing = t.app.close();

@@ -56,7 +56,7 @@ describe('hold batching (group commit), against MariaDB', () => {
     const lock = await lockProductRow(t.config.database, product.id);
     const decided: Array<{ request: number; transaction: EntityManager }> = [];
     const reserve = (request: number) =>
-      holds.reserve(product.id, 1, async (transaction) => {
+      holds.reserve(product.id, 1, null, async (transaction) => {
         decided.push({ request, transaction });
       });
 
@@ -95,14 +95,14 @@ describe('hold batching (group commit), against MariaDB', () => {
   it('fails only the request whose in-transaction work throws; its batch-mates are granted', async () => {
     const product = await newProduct(t.dataSource, { stock: 10 });
     const lock = await lockProductRow(t.config.database, product.id);
-    const first = holds.reserve(product.id, 1);
+    const first = holds.reserve(product.id, 1, null);
     await lock.waitForWaiters(1);
     const answers: number[] = [];
-    const b = holds.reserve(product.id, 2, async (_m, answer) => void answers.push(answer.status));
-    const c = holds.reserve(product.id, 3, async () => {
+    const b = holds.reserve(product.id, 2, null, async (_m, answer) => void answers.push(answer.status));
+    const c = holds.reserve(product.id, 3, null, async () => {
       throw new Error('the idempotency record could not be stored');
     });
-    const d = holds.reserve(product.id, 4);
+    const d = holds.reserve(product.id, 4, null);
     expect(holds.batcher!.queued(product.id)).toBe(3);
     await lock.release();
 

@@ -21,6 +21,7 @@ describe('holds (e2e)', () => {
       qty: 2,
       status: 'active',
       expires_at: expect.any(String),
+      customer_id: null,
     });
     const expiresIn = Date.parse(res.body.expires_at) - t.clock.now().getTime();
     expect(expiresIn).toBeGreaterThan(118_000);

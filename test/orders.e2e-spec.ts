@@ -24,7 +24,11 @@ describe('orders (e2e)', () => {
       amount: '59.97',
       status: 'pending',
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      pay_by: expect.any(String),
+      customer_id: null,
     });
+    // ORDER_PAYMENT_TIMEOUT_SECONDS defaults to 900.
+    expect(Date.parse(res.body.pay_by) - Date.parse(res.body.created_at)).toBe(900_000);
     await request(t.url).get(`/api/products/${product.id}`).expect(200).expect(({ body }) => {
       expect(body).toMatchObject({ stock: 7, available: 7 });
     });

@@ -71,15 +71,54 @@ describe('schema (e2e): the database refuses what would break an invariant', () 
     const insertOrder = () =>
       execute(
         t.dataSource,
-        `INSERT INTO orders (id, hold_id, product_id, qty, amount, status, created_at, updated_at)
-         VALUES (?, ?, ?, 1, '10.00', 'pending', ?, ?)`,
-        [newId(), hold.id, p.id, new Date(), new Date()],
+        `INSERT INTO orders (id, hold_id, product_id, qty, amount, status, pay_by, created_at, updated_at)
+         VALUES (?, ?, ?, 1, '10.00', 'pending', ?, ?, ?)`,
+        [newId(), hold.id, p.id, new Date(), new Date(), new Date()],
       );
     await insertOrder();
     const second = await insertOrder().catch((error: unknown) => error);
     expect(isDuplicateKey(second)).toBe(true);
     const [{ n }] = await queryRows<{ n: number }>(t.dataSource, 'SELECT COUNT(*) AS n FROM orders WHERE hold_id = ?', [hold.id]);
     expect(Number(n)).toBe(1);
+  });
+
+  it('records the stock a product was created with, even when an external tool inserts it', async () => {
+    const p = await newProduct(t.dataSource, { stock: 7 });
+    const { insertId } = await execute(
+      t.dataSource,
+      "INSERT INTO products (name, price, stock, initial_stock) VALUES ('Imported', '1.00', 4, 9)",
+    );
+    const rows = await queryRows<{ id: number; initial_stock: number }>(
+      t.dataSource,
+      'SELECT id, initial_stock FROM products WHERE id IN (?) ORDER BY id',
+      [[p.id, insertId]],
+    );
+    expect(rows.map((r) => [Number(r.id), Number(r.initial_stock)])).toEqual([
+      [p.id, 7],
+      [insertId, 9],
+    ]);
+  });
+
+  it('refuses a stock movement with no delta or an unknown reason, and an order in an unknown status', async () => {
+    const p = await newProduct(t.dataSource, { stock: 3 });
+    const movement = (delta: number, reason: string) =>
+      execute(
+        t.dataSource,
+        'INSERT INTO stock_movements (product_id, delta, reason, order_id, note, created_at) VALUES (?, ?, ?, NULL, NULL, ?)',
+        [p.id, delta, reason, new Date()],
+      );
+    await expect(movement(0, 'restock')).rejects.toThrow();
+    await expect(movement(1, 'initial')).rejects.toThrow();
+    await movement(-1, 'write_off');
+    const hold = await newHold(t.dataSource, p, { qty: 1 });
+    await expect(
+      execute(
+        t.dataSource,
+        `INSERT INTO orders (id, hold_id, product_id, qty, amount, status, pay_by, created_at, updated_at)
+         VALUES (?, ?, ?, 1, '10.00', 'lost', ?, ?, ?)`,
+        [newId(), hold.id, p.id, new Date(), new Date(), new Date()],
+      ),
+    ).rejects.toThrow();
   });
 
   it('consumes an idempotency key once (duplicate key), while unconsumed deliveries may repeat', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expectInvariants } from './support/invariants';
-import { newProduct } from './support/factories';
+import { newOrder, newProduct } from './support/factories';
+import { execute } from '../src/database/sql';
 import { startTestApp, TestApp } from './support/test-app';
 import { dropDatabase, newDatabaseUrl } from './support/test-database';
 
@@ -59,5 +60,28 @@ describe('hold sweep with several instances on one database', () => {
     // Nothing is left for a later sweep to expire a second time.
     const again = await Promise.all(instances.map((instance) => instance.sweeper.claimExpired()));
     expect(again.map((r) => r.expired)).toEqual([0, 0, 0]);
+  });
+
+  it('expires each of 200 overdue orders exactly once when three order sweeps run at the same moment', async () => {
+    const { dataSource } = instances[0];
+    const initial = new Map<number, number>();
+    const orderIds: string[] = [];
+    for (let p = 0; p < 20; p++) {
+      const product = await newProduct(dataSource, { stock: 30 });
+      initial.set(product.id, 30);
+      for (let i = 0; i < 10; i++) orderIds.push((await newOrder(dataSource, product, { qty: 1 + (i % 2) })).id);
+    }
+    await execute(dataSource, 'UPDATE orders SET pay_by = ? WHERE id IN (?)', [new Date(Date.now() - 60_000), orderIds]);
+
+    const results = await Promise.all(instances.map((instance) => instance.orderSweeper.expireOverdue()));
+
+    const expired = results.flatMap((r) => r.expired);
+    expect(expired).toHaveLength(orderIds.length);
+    expect(new Set(expired)).toEqual(new Set(orderIds));
+    const [{ n }] = await dataSource.query("SELECT COUNT(*) AS n FROM stock_movements WHERE reason = 'order_expired'");
+    expect(Number(n)).toBe(orderIds.length);
+    await expectInvariants(dataSource, initial);
+    const again = await Promise.all(instances.map((instance) => instance.orderSweeper.expireOverdue()));
+    expect(again.map((r) => r.expired)).toEqual([[], [], []]);
   });
 });

@@ -1,4 +1,5 @@
 // What a scenario is and what it reports, and the app-under-test harness they share.
+import { BENCH_JWT_SECRET } from './auth';
 import { Connection } from 'mysql2/promise';
 import { join } from 'node:path';
 import { connect, dropDatabase, newDatabaseUrl } from './database';
@@ -116,6 +117,7 @@ export async function withApp<T>(
         // A sale's crowd comes from few addresses here: the bench measures the service, not the limiter.
         RATE_LIMIT_PER_MINUTE: '0',
         WEBHOOK_RATE_LIMIT_PER_MINUTE: '0',
+        AUTH_JWT_SECRET: BENCH_JWT_SECRET,
         ...options.serverEnv,
         ...env,
       },

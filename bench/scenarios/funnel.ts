@@ -1,8 +1,10 @@
 // `funnel`: many buyers going through the whole sale: hold → order (or release) → payment
-// webhook with a random outcome, sometimes delivered twice. Answers are checked as they arrive
-// and the database is checked afterwards.
+// webhook with a random outcome, sometimes delivered twice; some buyers abandon their order,
+// which expires after a short payment deadline. Answers are checked as they arrive and the
+// database is checked afterwards, once every abandoned order has had time to expire.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { customerAuthorization } from '../lib/auth';
 import { count, insertProduct, invariantViolations } from '../lib/database';
 import { fire, LoadOptions } from '../lib/load';
 import { BenchOptions, check, measured, Scenario, withApp } from '../lib/scenario';
@@ -16,6 +18,10 @@ const OTHER_PRODUCTS = 3;
 const RELEASE_SHARE = 0.1;
 const PAYMENT_SUCCESS_SHARE = 0.8;
 const REDELIVERY_SHARE = 0.1;
+/** Share of orders never paid: they expire after PAYMENT_TIMEOUT_SECONDS. */
+const ABANDON_SHARE = 0.1;
+const PAYMENT_TIMEOUT_SECONDS = 3;
+const SWEEP_INTERVAL_SECONDS = 1;
 
 type Step = 'hold' | 'order' | 'release' | 'webhook' | 'redelivery';
 
@@ -33,22 +39,33 @@ interface Tally {
   latencies: Record<Step, number[]>;
   paid: number;
   failed: number;
+  /** Orders left unpaid on purpose. */
+  abandoned: number;
+  /** Failed deliveries that arrived after their order expired (a loaded box): `ignored`, `expired`. */
+  failedAfterExpiry: number;
   unexpected: string[];
 }
 
-const JSON_HEADERS = { 'content-type': 'application/json' };
+const JSON_HEADERS: Record<string, string> = { 'content-type': 'application/json' };
+/** The customer's token on every request (the webhook ignores it: it has its own scheme). */
+const authorized = customerAuthorization().then((auth) => Object.assign(JSON_HEADERS, auth));
 
 export const funnel: Scenario = {
   name: 'funnel',
-  title: `hold → order (${RELEASE_SHARE * 100}% release) → webhook (${PAYMENT_SUCCESS_SHARE * 100}% paid, ${REDELIVERY_SHARE * 100}% delivered twice), ${OTHER_PRODUCTS + 1} products, ${CONNECTIONS} connections`,
+  title: `hold → order (${RELEASE_SHARE * 100}% release) → webhook (${PAYMENT_SUCCESS_SHARE * 100}% paid, ${REDELIVERY_SHARE * 100}% delivered twice, ${ABANDON_SHARE * 100}% abandoned: expire after ${PAYMENT_TIMEOUT_SECONDS} s), ${OTHER_PRODUCTS + 1} products, ${CONNECTIONS} connections`,
   async run(options) {
+    await authorized;
     const { value, peakRssMb, shutdown } = await withAppFunnel(options);
     return { ...value, peakRssMb, checks: [...value.checks, shutdown] };
   },
 };
 
 function withAppFunnel(options: BenchOptions) {
-  return withApp('funnel', {}, options, async (app) => {
+  const env = {
+    ORDER_PAYMENT_TIMEOUT_SECONDS: String(PAYMENT_TIMEOUT_SECONDS),
+    HOLD_SWEEP_INTERVAL_SECONDS: String(SWEEP_INTERVAL_SECONDS),
+  };
+  return withApp('funnel', env, options, async (app) => {
     const warm = await warmUpHolds(app, options, 'funnel');
     const products: number[] = [];
     for (let i = 0; i <= OTHER_PRODUCTS; i++) products.push(await insertProduct(app.db, `Funnel ${i}`, STOCK, '19.99'));
@@ -57,6 +74,8 @@ function withAppFunnel(options: BenchOptions) {
       latencies: { hold: [], order: [], release: [], webhook: [], redelivery: [] },
       paid: 0,
       failed: 0,
+      abandoned: 0,
+      failedAfterExpiry: 0,
       unexpected: [],
     };
     const { result, cpuSeconds } = await app.measure(() =>
@@ -71,14 +90,22 @@ function withAppFunnel(options: BenchOptions) {
     const m = measured(result, cpuSeconds);
 
     const stored = async (sql: string) => count(app.db, sql, [products]);
+    // Every abandoned order falls due within the deadline and is swept within an interval after.
+    const deadline = performance.now() + (PAYMENT_TIMEOUT_SECONDS + 3 * SWEEP_INTERVAL_SECONDS + 5) * 1000;
+    while ((await stored("SELECT COUNT(*) FROM orders WHERE status = 'pending' AND product_id IN (?)")) > 0) {
+      if (performance.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const pending = await stored("SELECT COUNT(*) FROM orders WHERE status = 'pending' AND product_id IN (?)");
+    const expired = await stored("SELECT COUNT(*) FROM orders WHERE status = 'expired' AND product_id IN (?)");
     const orders = await stored('SELECT COUNT(*) FROM orders WHERE product_id IN (?)');
     const paid = await stored("SELECT COUNT(*) FROM orders WHERE status = 'paid' AND product_id IN (?)");
     const failed = await stored("SELECT COUNT(*) FROM orders WHERE status = 'failed' AND product_id IN (?)");
     const released = await stored("SELECT COUNT(*) FROM holds WHERE status = 'released' AND product_id IN (?)");
     const finalizedWrongly = await stored(
       `SELECT COUNT(*) FROM orders o LEFT JOIN webhook_logs w ON w.order_id = o.id AND w.result = 'processed'
-        WHERE o.product_id IN (?) AND ((o.status = 'pending' AND w.id IS NOT NULL)
-           OR (o.status <> 'pending' AND (w.id IS NULL OR w.order_status <> o.status)))`,
+        WHERE o.product_id IN (?) AND ((o.status IN ('pending', 'expired') AND w.id IS NOT NULL)
+           OR (o.status IN ('paid', 'failed') AND (w.id IS NULL OR w.order_status <> o.status)))`,
     );
     const initial = new Map([[warm, STOCK], ...products.map((id): [number, number] => [id, STOCK])]);
     const violations = await invariantViolations(app.db, initial);
@@ -94,6 +121,13 @@ function withAppFunnel(options: BenchOptions) {
       check('orders stored = 201s answered (+ in flight)', within(orders, tally.answered.order), `${orders} stored, ${tally.answered.order} answered`),
       check('paid orders = "paid" answers (+ in flight)', within(paid, tally.paid), `${paid} stored, ${tally.paid} answered`),
       check('failed orders = "failed" answers (+ in flight)', within(failed, tally.failed), `${failed} stored, ${tally.failed} answered`),
+      check(
+        // An order whose 201 never reached the load generator gets no webhook either: it expires.
+        'expired orders = abandoned + failed after expiry + orders unanswered (+ in flight)',
+        within(expired, tally.abandoned + tally.failedAfterExpiry + (orders - tally.answered.order)),
+        `${expired} stored, ${tally.abandoned} abandoned, ${tally.failedAfterExpiry} failed after expiry, ${orders - tally.answered.order} orders unanswered`,
+      ),
+      check('no pending order outlives its deadline (invariant 6)', pending === 0, `${pending} pending`),
       check('released holds = releases answered (+ in flight)', within(released, tally.answered.release), `${released} stored, ${tally.answered.release} answered`),
       check('every final order has exactly its one processed delivery', finalizedWrongly === 0, `${finalizedWrongly} wrong`),
       check('invariants', violations.length === 0, violations.join('; ') || 'hold'),
@@ -149,7 +183,8 @@ function buyerJourney(products: number[], tally: Tally): LoadOptions['requests']
         if (!buyer.holdId) return null as never;
         if (Math.random() < RELEASE_SHARE) {
           start(buyer, 'release');
-          return { ...request, method: 'DELETE', path: `/api/holds/${buyer.holdId}`, body: undefined, headers: {} };
+          const { authorization } = JSON_HEADERS;
+          return { ...request, method: 'DELETE', path: `/api/holds/${buyer.holdId}`, body: undefined, headers: { authorization } };
         }
         start(buyer, 'order');
         return { ...request, method: 'POST', path: '/api/orders', body: JSON.stringify({ hold_id: buyer.holdId }) };
@@ -159,6 +194,10 @@ function buyerJourney(products: number[], tally: Tally): LoadOptions['requests']
           answered(buyer, status, body, status === 200 && JSON.parse(body).status === 'released');
         } else if (answered(buyer, status, body, status === 201)) {
           buyer.orderId = JSON.parse(body).id;
+          if (Math.random() < ABANDON_SHARE) {
+            buyer.orderId = undefined;
+            tally.abandoned++;
+          }
         }
       },
     },
@@ -172,13 +211,20 @@ function buyerJourney(products: number[], tally: Tally): LoadOptions['requests']
       },
       onResponse: (status, body, buyer: Buyer) => {
         const expected = buyer.paymentStatus === 'success' ? 'paid' : 'failed';
+        // A delivery slower than the deadline finds its order expired: a success still pays it
+        // (the stock is ample), a failure is ignored.
+        if (buyer.paymentStatus === 'failed' && status === 200 && body === JSON.stringify({ result: 'ignored', order_status: 'expired' })) {
+          buyer.paymentStatus = undefined;
+          if (answered(buyer, status, body, true)) tally.failedAfterExpiry++;
+          return;
+        }
         const ok = status === 200 && body === JSON.stringify({ result: 'processed', order_status: expected });
         if (answered(buyer, status, body, ok)) tally[expected]++;
       },
     },
     {
       setupRequest: (request, buyer: Buyer) => {
-        if (buyer.step !== 'webhook' || Math.random() >= REDELIVERY_SHARE) return null as never;
+        if (buyer.step !== 'webhook' || !buyer.paymentStatus || Math.random() >= REDELIVERY_SHARE) return null as never;
         start(buyer, 'redelivery');
         return { ...request, method: 'POST', path: '/api/payments/webhook', body: buyer.delivery };
       },

@@ -1,15 +1,19 @@
 // `hot` (with and without batching) and `sellout`: the crowd on one product's hold endpoint.
 import { count, insertProduct, invariantViolations } from '../lib/database';
+import { customerAuthorization } from '../lib/auth';
 import { fire } from '../lib/load';
 import { AppUnderTest, BenchOptions, check, measured, Scenario, withApp } from '../lib/scenario';
 
-const JSON_HEADERS = { 'content-type': 'application/json' };
+const JSON_HEADERS: Record<string, string> = { 'content-type': 'application/json' };
+/** Signed once before the first scenario: every hold carries it (auth on, as in production). */
+const authorized = customerAuthorization().then((auth) => Object.assign(JSON_HEADERS, auth));
 /** Far more than any run can hold: `hot` must never sell out. */
 const UNLIMITED = 1_000_000_000;
 const HOT_CONNECTIONS = 256;
 
 /** Unmeasured holds on a product of their own, so the server's JIT and pools are warm. */
 export async function warmUpHolds(app: AppUnderTest, options: BenchOptions, label: string): Promise<number> {
+  await authorized;
   const product = await insertProduct(app.db, 'Warm-up', UNLIMITED);
   if (options.warmup > 0) {
     await fire(`${label} warm-up`, {

@@ -20,7 +20,9 @@ runCli(
           );
         }
       }
-      const drifts = await auditStock(dataSource);
+      // Invariant 6: no pending order is older than its pay_by plus one sweep interval.
+      const overdueBefore = new Date(Date.now() - config.holdSweepIntervalSeconds * 1000);
+      const drifts = await auditStock(dataSource, { overdueBefore });
       for (const { check, detail } of drifts) {
         const fields = Object.entries(detail).map(([k, v]) => `${k}=${String(v)}`);
         console.log(`drift ${check} ${fields.join(' ')}`);

@@ -9,6 +9,7 @@ describe('loadConfig', () => {
       port: 3000,
       holdTtlSeconds: 120,
       holdSweepIntervalSeconds: 5,
+      orderPaymentTimeoutSeconds: 900,
       cacheTtlSeconds: 5,
       maxQtyPerHold: 10,
       logLevel: 'info',
@@ -59,6 +60,10 @@ describe('loadConfig', () => {
     expect(isAbsolute(database.engine === 'sqlite' ? database.file : '')).toBe(true);
   });
 
+  it('reads ORDER_PAYMENT_TIMEOUT_SECONDS', () => {
+    expect(loadConfig({ ORDER_PAYMENT_TIMEOUT_SECONDS: '30' }).orderPaymentTimeoutSeconds).toBe(30);
+  });
+
   it('refuses cluster mode on the embedded SQLite database, pointing to MySQL', () => {
     expect(() => loadConfig({ CLUSTER_WORKERS: '2' })).toThrow(
       /^Invalid configuration: CLUSTER_WORKERS cannot be used with the embedded SQLite database.*DATABASE_URL to a MySQL database/,
@@ -73,6 +78,9 @@ describe('loadConfig', () => {
     ['HOLD_TTL_SECONDS', '0'],
     ['HOLD_TTL_SECONDS', '1.5'],
     ['HOLD_SWEEP_INTERVAL_SECONDS', '-1'],
+    ['ORDER_PAYMENT_TIMEOUT_SECONDS', '0'],
+    ['ORDER_PAYMENT_TIMEOUT_SECONDS', '15m'],
+    ['ORDER_PAYMENT_TIMEOUT_SECONDS', '604801'],
     ['CACHE_TTL_SECONDS', 'five'],
     ['MAX_QTY_PER_HOLD', '0'],
     ['RATE_LIMIT_PER_MINUTE', '-5'],
@@ -109,7 +117,7 @@ describe('loadConfig: payment safety settings', () => {
 
   it('refuses to run in production without a webhook secret, and says why', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/WEBHOOK_SECRET must be set when NODE_ENV=production/);
-    expect(loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET: secret }).nodeEnv).toBe('production');
+    expect(loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET: secret, AUTH_DISABLED: 'true' }).nodeEnv).toBe('production');
     expect(loadConfig({ NODE_ENV: 'development' }).webhookSecret).toBeNull();
   });
 
@@ -161,5 +169,53 @@ describe('loadConfig: payment safety settings', () => {
     expect(loadConfig({ DATABASE_URL: 'mariadb://u@h/shop' }).database).toMatchObject({ engine: 'mysql', database: 'shop' });
     expect(loadConfig({ DATABASE_URL: 'mysql://u@h/shop' }).database.display).toBe('mysql://u@h/shop');
     expect(loadConfig({ DATABASE_URL: 'mysql://u:pw@h/shop' }).database.display).toBe('mysql://u:***@h/shop');
+  });
+});
+
+describe('loadConfig: identity and operators', () => {
+  const webhook = `whsec_${randomBytes(24).toString('base64')}`;
+  const jwtSecret = 'x'.repeat(32);
+
+  it('runs anonymous by default, with no admin key', () => {
+    expect(loadConfig({})).toMatchObject({ auth: null, adminApiKey: null });
+  });
+
+  it('takes an HS256 secret of at least 32 bytes, or a JWKS address, with optional issuer and audience', () => {
+    expect(loadConfig({ AUTH_JWT_SECRET: jwtSecret, AUTH_ISSUER: 'https://id', AUTH_AUDIENCE: 'api' }).auth).toEqual({
+      keys: { kind: 'secret', secret: jwtSecret },
+      issuer: 'https://id',
+      audience: 'api',
+    });
+    expect(loadConfig({ AUTH_JWKS_URL: 'https://id.example/.well-known/jwks.json' }).auth).toEqual({
+      keys: { kind: 'jwks', url: 'https://id.example/.well-known/jwks.json' },
+      issuer: null,
+      audience: null,
+    });
+  });
+
+  it.each([
+    ['a short secret', { AUTH_JWT_SECRET: 'x'.repeat(31) }, /AUTH_JWT_SECRET must be at least 32 bytes/],
+    ['both key sources', { AUTH_JWT_SECRET: 'x'.repeat(32), AUTH_JWKS_URL: 'https://id/jwks' }, /AUTH_JWT_SECRET/],
+    ['a JWKS address that is not http(s)', { AUTH_JWKS_URL: 'ftp://id/jwks' }, /AUTH_JWKS_URL/],
+    ['a JWKS address that is not a URL', { AUTH_JWKS_URL: 'jwks.json' }, /AUTH_JWKS_URL/],
+    ['AUTH_DISABLED that is not a boolean', { AUTH_DISABLED: 'yes' }, /AUTH_DISABLED/],
+    ['AUTH_DISABLED=true beside a secret', { AUTH_DISABLED: 'true', AUTH_JWT_SECRET: 'x'.repeat(32) }, /AUTH_DISABLED/],
+    ['a short admin key', { ADMIN_API_KEY: 'k'.repeat(31) }, /ADMIN_API_KEY must be at least 32/],
+    ['an admin key with a space', { ADMIN_API_KEY: `${'k'.repeat(20)} ${'k'.repeat(20)}` }, /ADMIN_API_KEY/],
+  ])('refuses %s, naming the variable', (_case, env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('refuses production without auth unless AUTH_DISABLED=true says so', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET: webhook })).toThrow(
+      /AUTH_JWT_SECRET \(or AUTH_JWKS_URL\) must be set when NODE_ENV=production/,
+    );
+    expect(loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET: webhook, AUTH_DISABLED: 'true' }).auth).toBeNull();
+    expect(loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET: webhook, AUTH_JWT_SECRET: jwtSecret }).auth).not.toBeNull();
+  });
+
+  it('takes an admin key of 32 characters or more', () => {
+    expect(loadConfig({ ADMIN_API_KEY: 'k'.repeat(32) }).adminApiKey).toBe('k'.repeat(32));
   });
 });

@@ -33,7 +33,10 @@ export interface AppConfig {
   database: DatabaseConfig;
   redisUrl: string | null;
   holdTtlSeconds: number;
+  /** How often expired holds and overdue orders are swept. */
   holdSweepIntervalSeconds: number;
+  /** How long a pending order waits for its payment before it expires. */
+  orderPaymentTimeoutSeconds: number;
   cacheTtlSeconds: number;
   maxQtyPerHold: number;
   webhookSecret: string | null;
@@ -51,6 +54,21 @@ export interface AppConfig {
   holdBatchMax: number;
   /** Most hold requests waiting per product before new ones get 503. */
   holdQueueMax: number;
+  /** Customer identity from bearer JWTs; null runs the customer routes anonymously. */
+  auth: AuthConfig | null;
+  /** The operators' shared key (ADMIN_API_KEY); null: only an admin JWT (if auth is on) opens /api/admin. */
+  adminApiKey: string | null;
+}
+
+/** Where the keys that sign customer tokens come from: a shared HS256 secret, or a JWKS address. */
+export type AuthKeySource = { kind: 'secret'; secret: string } | { kind: 'jwks'; url: string };
+
+export interface AuthConfig {
+  keys: AuthKeySource;
+  /** Checked against `iss` when set. */
+  issuer: string | null;
+  /** Checked against `aud` when set. */
+  audience: string | null;
 }
 
 export class ConfigError extends Error {
@@ -119,13 +137,25 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new ConfigError('CLUSTER_WORKERS', `cannot be used with ${ONE_PROCESS_ONLY}`);
   }
 
+  const auth = loadAuthConfig(read, nodeEnv);
+  const adminApiKey = read('ADMIN_API_KEY') ?? null;
+  if (adminApiKey !== null && adminApiKey.length < MIN_ADMIN_KEY_LENGTH) {
+    throw new ConfigError('ADMIN_API_KEY', `must be at least ${MIN_ADMIN_KEY_LENGTH} characters long`);
+  }
+  if (adminApiKey !== null && !/^[\x21-\x7e]+$/.test(adminApiKey)) {
+    throw new ConfigError('ADMIN_API_KEY', 'must be visible ASCII characters without spaces (it travels as a bearer token)');
+  }
+
   return {
     nodeEnv,
+    auth,
+    adminApiKey,
     port: integer('PORT', 3000, 0, 65535),
     database,
     redisUrl,
     holdTtlSeconds: integer('HOLD_TTL_SECONDS', 120, 1, 24 * 3600),
     holdSweepIntervalSeconds: integer('HOLD_SWEEP_INTERVAL_SECONDS', 5, 1, 3600),
+    orderPaymentTimeoutSeconds: integer('ORDER_PAYMENT_TIMEOUT_SECONDS', 900, 1, 7 * 24 * 3600),
     cacheTtlSeconds: integer('CACHE_TTL_SECONDS', 5, 0, 3600),
     maxQtyPerHold: integer('MAX_QTY_PER_HOLD', 10, 1, 1_000_000),
     webhookSecret,
@@ -191,6 +221,54 @@ function parseSqliteUrl(raw: string): SqliteDatabaseConfig {
   }
   const file = resolve(path);
   return { engine: 'sqlite', file, database: file, display: `sqlite:${file}` };
+}
+
+/** HS256 keys shorter than the hash (RFC 7518 §3.2) can be brute-forced offline from one token. */
+const MIN_JWT_SECRET_BYTES = 32;
+const MIN_ADMIN_KEY_LENGTH = 32;
+
+function loadAuthConfig(read: (name: string) => string | undefined, nodeEnv: string): AuthConfig | null {
+  const secret = read('AUTH_JWT_SECRET');
+  const jwksUrl = read('AUTH_JWKS_URL');
+  const disabled = (read('AUTH_DISABLED') ?? 'false').toLowerCase();
+  if (disabled !== 'true' && disabled !== 'false') {
+    throw new ConfigError('AUTH_DISABLED', `must be true or false, got "${disabled}"`);
+  }
+  if (secret !== undefined && jwksUrl !== undefined) {
+    throw new ConfigError('AUTH_JWT_SECRET', 'and AUTH_JWKS_URL cannot both be set: choose one source of keys');
+  }
+  if (disabled === 'true' && (secret !== undefined || jwksUrl !== undefined)) {
+    throw new ConfigError('AUTH_DISABLED', 'is true while AUTH_JWT_SECRET or AUTH_JWKS_URL is set: say one or the other');
+  }
+  if (secret === undefined && jwksUrl === undefined) {
+    if (nodeEnv === 'production' && disabled !== 'true') {
+      throw new ConfigError(
+        'AUTH_JWT_SECRET',
+        '(or AUTH_JWKS_URL) must be set when NODE_ENV=production: anyone could act on any hold or order. ' +
+          'Set AUTH_DISABLED=true to run anonymous on purpose',
+      );
+    }
+    return null;
+  }
+  let keys: AuthKeySource;
+  if (secret !== undefined) {
+    if (Buffer.byteLength(secret, 'utf8') < MIN_JWT_SECRET_BYTES) {
+      throw new ConfigError('AUTH_JWT_SECRET', `must be at least ${MIN_JWT_SECRET_BYTES} bytes long`);
+    }
+    keys = { kind: 'secret', secret };
+  } else {
+    let url: URL | null = null;
+    try {
+      url = new URL(jwksUrl!);
+    } catch {
+      // reported below
+    }
+    if (url === null || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+      throw new ConfigError('AUTH_JWKS_URL', 'must be an http(s):// URL of a JSON Web Key Set');
+    }
+    keys = { kind: 'jwks', url: url.toString() };
+  }
+  return { keys, issuer: read('AUTH_ISSUER') ?? null, audience: read('AUTH_AUDIENCE') ?? null };
 }
 
 /** Standard Webhooks secrets: `whsec_` + base64 of the key; a key under 24 bytes is too weak. */

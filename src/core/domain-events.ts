@@ -16,6 +16,10 @@ export const DOMAIN_EVENT_NAMES = [
   'webhook_out_of_order',
   'payment_success',
   'payment_failed',
+  'order_expired',
+  'order_cancelled',
+  'payment_refund_due',
+  'stock_adjusted',
 ] as const;
 
 export type DomainEventName = (typeof DOMAIN_EVENT_NAMES)[number];

@@ -81,6 +81,27 @@ export class OrderNotFoundError extends DomainError {
 }
 
 
+export class OrderNotCancellableError extends DomainError {
+  readonly code = 'order-not-cancellable';
+  readonly status = 409;
+  readonly title = 'Order cannot be cancelled';
+  constructor(orderId: string, status: string) {
+    super(`Order ${orderId} is ${status} and can no longer be cancelled.`);
+    Object.assign(this.extensions, { order_status: status });
+  }
+}
+
+/** A write-off larger than the units nobody holds: the held units must stay deliverable. */
+export class StockBelowReservedError extends DomainError {
+  readonly code = 'stock-below-reserved';
+  readonly status = 409;
+  readonly title = 'Stock would fall below the units held';
+  constructor(productId: number, requested: number, writable: number) {
+    super(`Product ${productId} can write off at most ${writable} unit(s) now; ${requested} requested.`);
+    Object.assign(this.extensions, { product_id: productId, requested, writable });
+  }
+}
+
 /** The body, query or path failed validation; `errors` maps each field to its messages. */
 export class RequestValidationError extends DomainError {
   readonly code = 'validation-failed';
@@ -255,5 +276,83 @@ export class HoldQueueTimeoutError extends DomainError {
   constructor() {
     super('The hold could not be decided in time; retry shortly.');
     this.headers['retry-after'] = '1';
+  }
+}
+
+/**
+ * A customer or admin route without valid credentials: missing, malformed, expired or wrongly
+ * signed. The detail never says which check failed beyond that (RFC 6750 §3).
+ */
+export class UnauthorizedError extends DomainError {
+  readonly code = 'unauthorized';
+  readonly status = 401;
+  readonly title = 'Unauthorized';
+  constructor(reason: 'missing' | 'invalid') {
+    super(
+      reason === 'missing'
+        ? 'This route needs Authorization: Bearer <token>.'
+        : 'The bearer token is malformed, expired, or not signed by a trusted key.',
+    );
+    this.headers['www-authenticate'] =
+      reason === 'missing' ? 'Bearer realm="flash-sale"' : 'Bearer realm="flash-sale", error="invalid_token"';
+  }
+}
+
+/** A valid customer token on an operator route. */
+export class ForbiddenError extends DomainError {
+  readonly code = 'forbidden';
+  readonly status = 403;
+  readonly title = 'Forbidden';
+  constructor() {
+    super('This token does not carry the admin role.');
+  }
+}
+
+/** The JWKS could not be fetched and no key is cached: the token cannot be judged either way. */
+export class AuthKeysUnavailableError extends DomainError {
+  readonly code = 'service-unavailable';
+  readonly status = 503;
+  readonly title = 'Service unavailable';
+  constructor() {
+    super('The signing keys of the identity provider cannot be fetched; retry shortly.');
+    this.headers['retry-after'] = '5';
+  }
+}
+
+export class CustomerLimitReachedError extends DomainError {
+  readonly code = 'customer-limit-reached';
+  readonly status = 409;
+  readonly title = 'Per-customer limit reached';
+  constructor(productId: number, requested: number, limit: number, remaining: number) {
+    super(`Product ${productId} allows ${limit} unit(s) per customer; ${remaining} remaining, ${requested} requested.`);
+    Object.assign(this.extensions, { product_id: productId, requested, max_per_customer: limit, remaining });
+  }
+}
+
+export class SaleNotStartedError extends DomainError {
+  readonly code = 'sale-not-started';
+  readonly status = 409;
+  readonly title = 'Sale not started';
+  constructor(productId: number, startsAt: Date, now: Date) {
+    super(`The sale of product ${productId} starts at ${startsAt.toISOString()}.`);
+    Object.assign(this.extensions, { product_id: productId, starts_at: startsAt.toISOString() });
+    this.headers['retry-after'] = String(Math.max(1, Math.ceil((startsAt.getTime() - now.getTime()) / 1000)));
+  }
+}
+
+export class SaleEndedError extends DomainError {
+  readonly code = 'sale-ended';
+  readonly status = 409;
+  readonly title = 'Sale ended';
+  constructor(productId: number, endsAt: Date) {
+    super(`The sale of product ${productId} ended at ${endsAt.toISOString()}.`);
+    Object.assign(this.extensions, { product_id: productId, ends_at: endsAt.toISOString() });
+  }
+}
+
+/** A sale window whose start is not before its end. */
+export class InvalidSaleWindowError extends RequestValidationError {
+  constructor() {
+    super({ sale_ends_at: ['sale_ends_at must be later than sale_starts_at'] });
   }
 }

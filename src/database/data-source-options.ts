@@ -3,11 +3,18 @@ import { DataSourceOptions } from 'typeorm';
 import { DatabaseConfig, MysqlDatabaseConfig, SqliteDatabaseConfig } from '../config/app-config';
 import { CreateSchema1764050000000 } from './migrations/1764050000000-create-schema';
 import { CreateIdempotencyKeys1764060000000 } from './migrations/1764060000000-create-idempotency-keys';
+import { OrderLifecycleAndStockLedger1764070000000 } from './migrations/1764070000000-order-lifecycle-and-stock-ledger';
+import { CustomersLimitsWindows1764080000000 } from './migrations/1764080000000-customers-limits-windows';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 import { setUpSqliteConnection, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-connection';
 
 /** MySQL migrations; each has a SQLite twin of the same name in migrations/sqlite/. */
-export const MIGRATIONS = [CreateSchema1764050000000, CreateIdempotencyKeys1764060000000];
+export const MIGRATIONS = [
+  CreateSchema1764050000000,
+  CreateIdempotencyKeys1764060000000,
+  OrderLifecycleAndStockLedger1764070000000,
+  CustomersLimitsWindows1764080000000,
+];
 
 /** Connect and acquire time limits, so a database outage becomes an error, not a hang. */
 const CONNECT_TIMEOUT_MS = 5_000;

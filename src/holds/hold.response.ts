@@ -16,6 +16,9 @@ export class HoldResponse {
 
   @ApiProperty({ format: 'date-time', example: '2026-11-25T06:17:22.000Z' })
   expires_at: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The customer (token `sub`); null when anonymous', example: 'cus_42' })
+  customer_id: string | null;
 }
 
 /**
@@ -30,5 +33,6 @@ export function toHoldResponse(hold: Hold, now: Date): HoldResponse {
     qty: hold.qty,
     status: overdue ? 'expired' : hold.status,
     expires_at: hold.expiresAt.toISOString(),
+    customer_id: hold.customerId ?? null,
   };
 }

@@ -8,6 +8,8 @@ export interface Hold {
   qty: number;
   status: HoldStatus;
   expiresAt: Date;
+  /** The customer (the token's `sub`) whose it is; null when it was made anonymously. */
+  customerId: string | null;
   createdAt: Date;
   updatedAt: Date;
 }

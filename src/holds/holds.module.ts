@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
 import { ProductsModule } from '../products/products.module';
-import { HoldSweeper } from './hold-sweeper';
+import { StockModule } from '../stock/stock.module';
 import { HoldsController } from './holds.controller';
 import { HoldsRepository } from './holds.repository';
 import { HoldsService } from './holds.service';
 
 @Module({
-  imports: [ProductsModule],
+  imports: [ProductsModule, StockModule],
   controllers: [HoldsController],
-  providers: [HoldsService, HoldsRepository, HoldSweeper],
-  exports: [HoldsRepository],
+  providers: [HoldsService, HoldsRepository],
+  exports: [HoldsRepository, HoldsService],
 })
 export class HoldsModule {}

@@ -10,9 +10,10 @@ export interface NewHold {
   productId: number;
   qty: number;
   expiresAt: Date;
+  customerId: string | null;
 }
 
-const SELECT_HOLD = 'SELECT id, product_id, qty, status, expires_at, created_at, updated_at FROM holds';
+const SELECT_HOLD = 'SELECT id, product_id, qty, status, expires_at, customer_id, created_at, updated_at FROM holds';
 
 /** Every query on `holds`. */
 @Injectable()
@@ -35,9 +36,31 @@ export class HoldsRepository {
   /** All granted holds of a batch in one statement. */
   async insertMany(manager: EntityManager, holds: NewHold[]): Promise<void> {
     if (holds.length === 0) return;
-    const placeholders = holds.map(() => "(?, ?, ?, 'active', ?)").join(', ');
-    const values = holds.flatMap((h) => [h.id, h.productId, h.qty, h.expiresAt]);
-    await execute(manager, `INSERT INTO holds (id, product_id, qty, status, expires_at) VALUES ${placeholders}`, values);
+    const placeholders = holds.map(() => "(?, ?, ?, 'active', ?, ?)").join(', ');
+    const values = holds.flatMap((h) => [h.id, h.productId, h.qty, h.expiresAt, h.customerId]);
+    await execute(
+      manager,
+      `INSERT INTO holds (id, product_id, qty, status, expires_at, customer_id) VALUES ${placeholders}`,
+      values,
+    );
+  }
+
+  /**
+   * The units each of `customerIds` has of a product in active holds plus pending and paid
+   * orders: what max_per_customer counts. Run under the product lock, after expireOverdue, so
+   * every active hold counted is unexpired and nothing moves until the grant commits.
+   */
+  async unitsPerCustomer(manager: EntityManager, productId: number, customerIds: string[]): Promise<Map<string, number>> {
+    const rows = await this.reader.rows<{ customer_id: string; units: number | string }>(
+      `SELECT customer_id, SUM(qty) AS units FROM (
+         SELECT customer_id, qty FROM holds WHERE product_id = ? AND customer_id IN (?) AND status = 'active'
+         UNION ALL
+         SELECT customer_id, qty FROM orders WHERE product_id = ? AND customer_id IN (?) AND status IN ('pending', 'paid')
+       ) owned GROUP BY customer_id`,
+      [productId, customerIds, productId, customerIds],
+      manager,
+    );
+    return new Map(rows.map((r) => [String(r.customer_id), Number(r.units)]));
   }
 
   async setStatus(manager: EntityManager, id: string, status: HoldStatus): Promise<void> {
@@ -83,6 +106,7 @@ function toHold(row: Record<string, unknown>): Hold {
     qty: Number(row.qty),
     status: row.status as HoldStatus,
     expiresAt: toDate(row.expires_at)!,
+    customerId: (row.customer_id as string | null | undefined) ?? null,
     createdAt: toDate(row.created_at)!,
     updatedAt: toDate(row.updated_at)!,
   };

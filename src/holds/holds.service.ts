@@ -1,23 +1,27 @@
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../core/clock';
-import { DomainEvents } from '../core/domain-events';
+import { ownedBy } from '../auth/principal';
 import {
+  CustomerLimitReachedError,
   DomainError,
   HoldConvertedError,
   HoldNotFoundError,
   InsufficientStockError,
   InvalidFieldError,
   ProductNotFoundError,
+  SaleEndedError,
+  SaleNotStartedError,
 } from '../core/errors';
 import { newId } from '../core/ids';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Metrics } from '../metrics/metrics.service';
 import { AnswerRecorder } from '../idempotency/idempotency-claim';
-import { TransactionRunner } from '../database/transaction-runner';
-import { ProductCache } from '../products/product-cache';
+import { saleWindowState } from '../products/product.response';
 import { ProductsRepository } from '../products/products.repository';
+import { StockLedger } from '../stock/stock-ledger.service';
+import { decideGrants } from './grant-decision';
 import { HoldBatcher } from './hold-batcher';
 import { Hold, HoldStatus } from './hold';
 import { HoldResponse, toHoldResponse } from './hold.response';
@@ -27,11 +31,16 @@ import { HoldsRepository, NewHold } from './holds.repository';
 export type GrantOutcome =
   | { kind: 'granted'; hold: NewHold }
   | { kind: 'insufficient'; available: number }
+  | { kind: 'limit-reached'; limit: number; remaining: number }
+  | { kind: 'not-started'; startsAt: Date; now: Date }
+  | { kind: 'ended'; endsAt: Date }
   | { kind: 'unknown-product' };
 
 /** One hold request as the grant sees it. */
 export interface HoldRequest {
   qty: number;
+  /** The customer asking (null when anonymous: no per-customer limit can apply). */
+  customerId: string | null;
   /**
    * Runs inside the grant's transaction once this request's outcome is decided, before the
    * commit: whatever must commit together with the hold (an Idempotency-Key's stored answer)
@@ -47,12 +56,10 @@ export class HoldsService implements BeforeApplicationShutdown {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly tx: TransactionRunner,
+    private readonly stock: StockLedger,
     private readonly holds: HoldsRepository,
     private readonly products: ProductsRepository,
-    private readonly cache: ProductCache,
     private readonly clock: Clock,
-    private readonly events: DomainEvents,
     private readonly metrics: Metrics,
   ) {
     this.batcher = config.holdBatching
@@ -74,7 +81,12 @@ export class HoldsService implements BeforeApplicationShutdown {
    * off). `onAnswered` runs inside the deciding transaction with this request's answer (201 or
    * the refusal), so an Idempotency-Key's stored answer commits together with the hold.
    */
-  async reserve(productId: number, qty: number, onAnswered?: AnswerRecorder): Promise<HoldResponse> {
+  async reserve(
+    productId: number,
+    qty: number,
+    customerId: string | null,
+    onAnswered?: AnswerRecorder,
+  ): Promise<HoldResponse> {
     if (qty > this.config.maxQtyPerHold) {
       throw new InvalidFieldError('qty', `qty must not be greater than ${this.config.maxQtyPerHold}`);
     }
@@ -84,6 +96,12 @@ export class HoldsService implements BeforeApplicationShutdown {
           return null;
         case 'insufficient':
           return new InsufficientStockError(productId, qty, outcome.available);
+        case 'limit-reached':
+          return new CustomerLimitReachedError(productId, qty, outcome.limit, outcome.remaining);
+        case 'not-started':
+          return new SaleNotStartedError(productId, outcome.startsAt, outcome.now);
+        case 'ended':
+          return new SaleEndedError(productId, outcome.endsAt);
         case 'unknown-product':
           return new ProductNotFoundError(productId);
       }
@@ -92,6 +110,7 @@ export class HoldsService implements BeforeApplicationShutdown {
       toHoldResponse({ ...hold, status: 'active' } as Hold, this.clock.now());
     const request: HoldRequest = {
       qty,
+      customerId,
       onDecided:
         onAnswered &&
         ((manager, decided) =>
@@ -109,61 +128,95 @@ export class HoldsService implements BeforeApplicationShutdown {
 
   /**
    * Decides a batch of hold requests for one product in one transaction: lock the product row,
-   * expire its overdue holds (so they never block anyone), grant in arrival order while units
-   * remain, insert the granted holds in one statement and move `reserved` once. Nothing is
-   * answered before the commit.
+   * refuse everything outside the sale window, expire its overdue holds (so they never block
+   * anyone), count what each customer of the batch already has when the product has a limit,
+   * grant in arrival order while units and allowances remain (grant-decision.ts), insert the
+   * granted holds in one statement and move `reserved` once. Nothing is answered before the commit.
    */
   async grant(productId: number, requests: HoldRequest[]): Promise<GrantOutcome[]> {
     this.metrics.observeHoldBatch(requests.length);
-
-    const { outcomes, expired } = await this.tx.run(async (manager) => {
+    return this.stock.transaction(async (manager) => {
       const product = await this.products.lockForUpdate(manager, productId);
-      if (!product) {
-        const unknown = requests.map((): GrantOutcome => ({ kind: 'unknown-product' }));
-        await this.recordDecisions(manager, requests, unknown);
-        return { outcomes: unknown, expired: 0 };
-      }
-      // The time is read once the lock is held, not when the batch was formed: a wait for the lock
-      // must neither keep already-expired holds counting nor shorten the new holds' lifetime.
+      const decideAll = async (outcome: GrantOutcome) => {
+        const same = requests.map(() => outcome);
+        await this.recordDecisions(manager, requests, same);
+        return same;
+      };
+      if (!product) return decideAll({ kind: 'unknown-product' });
+      // Read after the lock: a batch that waited for it decides (window, expiry) by the time it got it.
       const now = this.clock.now();
+      switch (saleWindowState(product.saleStartsAt, product.saleEndsAt, now)) {
+        case 'not-started':
+          return decideAll({ kind: 'not-started', startsAt: product.saleStartsAt!, now });
+        case 'ended':
+          return decideAll({ kind: 'ended', endsAt: product.saleEndsAt! });
+      }
       const expiresAt = new Date(now.getTime() + this.config.holdTtlSeconds * 1000);
       const freed = await this.holds.expireOverdue(manager, productId, now);
-      let available = product.stock - product.reserved + freed.units;
-      const granted: NewHold[] = [];
-      const decided = requests.map(({ qty }): GrantOutcome => {
-        if (qty > available) return { kind: 'insufficient', available };
-        available -= qty;
-        const hold = { id: newId(), productId, qty, expiresAt };
-        granted.push(hold);
-        return { kind: 'granted', hold };
+      const customers = [...new Set(requests.flatMap((r) => (r.customerId === null ? [] : [r.customerId])))];
+      const owned =
+        product.maxPerCustomer !== null && customers.length > 0
+          ? await this.holds.unitsPerCustomer(manager, productId, customers)
+          : new Map<string, number>();
+      const decided = decideGrants(requests, {
+        available: product.stock - product.reserved + freed.units,
+        maxPerCustomer: product.maxPerCustomer,
+        owned,
+      }).map((decision, i): GrantOutcome => {
+        if (decision.kind !== 'granted') return decision;
+        const { qty, customerId } = requests[i];
+        return { kind: 'granted', hold: { id: newId(), productId, qty, expiresAt, customerId } };
       });
+      const granted = decided.flatMap((o) => (o.kind === 'granted' ? [o.hold] : []));
       await this.holds.insertMany(manager, granted);
-      await this.products.addReserved(
-        manager,
-        productId,
-        granted.reduce((sum, h) => sum + h.qty, 0) - freed.units,
-      );
+      await this.stock.hold(manager, productId, granted.reduce((sum, h) => sum + h.qty, 0) - freed.units);
+      if (freed.count > 0) this.reportExpired(manager, productId, freed.count);
+      for (const [i, outcome] of decided.entries()) this.reportDecision(manager, productId, requests[i], outcome);
       await this.recordDecisions(manager, requests, decided);
-      return { outcomes: decided, expired: freed.count };
+      return decided;
     });
+  }
 
-    const grantedAny = outcomes.some((o) => o.kind === 'granted');
-    if (grantedAny || expired > 0) await this.cache.invalidate(productId);
-    if (expired > 0) this.events.emit('holds_expired', { count: expired, products: [productId] });
-    for (const [i, outcome] of outcomes.entries()) {
-      if (outcome.kind === 'granted') {
-        const { id, qty } = outcome.hold;
-        this.events.emit('hold_created', { hold_id: id, product_id: productId, qty });
-      } else if (outcome.kind === 'insufficient') {
-        this.events.emit('stock_contention', {
-          reason: 'insufficient_stock',
-          product_id: productId,
-          requested: requests[i].qty,
-          available: outcome.available,
-        });
-      }
+  /**
+   * Expires the product's overdue holds and frees their units; the caller holds the product's
+   * lock and a StockLedger transaction. The hold sweep and late payments use it.
+   */
+  async expireOverdueLocked(manager: EntityManager, productId: number, now: Date): Promise<number> {
+    const freed = await this.holds.expireOverdue(manager, productId, now);
+    if (freed.count === 0) return 0;
+    await this.stock.release(manager, productId, freed.units);
+    this.reportExpired(manager, productId, freed.count);
+    return freed.count;
+  }
+
+  private reportExpired(manager: EntityManager, productId: number, count: number): void {
+    this.stock.emitAfterCommit(manager, 'holds_expired', { count, products: [productId] });
+  }
+
+  private reportDecision(manager: EntityManager, productId: number, request: HoldRequest, outcome: GrantOutcome): void {
+    if (outcome.kind === 'granted') {
+      const { id, qty } = outcome.hold;
+      this.stock.emitAfterCommit(manager, 'hold_created', {
+        hold_id: id,
+        product_id: productId,
+        qty,
+        customer_id: outcome.hold.customerId,
+      });
+    } else if (outcome.kind === 'insufficient') {
+      this.stock.emitAfterCommit(manager, 'stock_contention', {
+        reason: 'insufficient_stock',
+        product_id: productId,
+        requested: request.qty,
+        available: outcome.available,
+      });
+    } else if (outcome.kind === 'limit-reached') {
+      this.stock.emitAfterCommit(manager, 'stock_contention', {
+        reason: 'customer_limit_reached',
+        product_id: productId,
+        requested: request.qty,
+        remaining: outcome.remaining,
+      });
     }
-    return outcomes;
   }
 
   private async recordDecisions(
@@ -177,17 +230,18 @@ export class HoldsService implements BeforeApplicationShutdown {
   }
 
   /**
-   * An active hold past its expiry reads as expired before any sweep has marked it. That answer
+   * `customerId` (null: anonymous mode) sees only their own holds; another's is unknown. An
+   * active hold past its expiry reads as expired before any sweep has marked it. That answer
    * is final, so it is given only under the hold's row lock, with the time read after the lock:
    * a conversion or release that decided in time but has not committed yet is waited for (and
    * then read as it committed), and any that comes later reads a later time and finds it expired.
    */
-  async get(id: string): Promise<HoldResponse> {
+  async get(id: string, customerId: string | null): Promise<HoldResponse> {
     const hold = await this.holds.findById(id);
-    if (!hold) throw new HoldNotFoundError(id);
+    if (!hold || !ownedBy(hold, customerId)) throw new HoldNotFoundError(id);
     const now = this.clock.now();
     if (!isOverdue(hold, now)) return toHoldResponse(hold, now);
-    return this.tx.run(async (manager) => {
+    return this.stock.transaction(async (manager) => {
       // Only this one row is locked and nothing is waited for while holding it, so taking it
       // without the product lock first cannot close a deadlock cycle.
       const locked = (await this.holds.lockById(manager, id)) as Hold;
@@ -201,26 +255,25 @@ export class HoldsService implements BeforeApplicationShutdown {
    * expired, whatever a sweep has done yet: it is expired here (its units counted back once) and
    * answered as such, so a client that read it as expired never sees it turn into "released".
    */
-  async release(id: string): Promise<HoldResponse> {
-    const { hold, now, changed } = await this.tx.run(async (manager) => {
+  async release(id: string, customerId: string | null): Promise<HoldResponse> {
+    const { hold, now } = await this.stock.transaction(async (manager) => {
       const found = await this.holds.findById(id, manager);
-      if (!found) throw new HoldNotFoundError(id);
+      if (!found || !ownedBy(found, customerId)) throw new HoldNotFoundError(id);
       await this.products.lockForUpdate(manager, found.productId);
       const locked = (await this.holds.lockById(manager, id)) as Hold;
       const lockedAt = this.clock.now();
       if (locked.status === 'converted') throw new HoldConvertedError(id);
-      if (locked.status !== 'active') return { hold: locked, now: lockedAt, changed: null };
+      if (locked.status !== 'active') return { hold: locked, now: lockedAt };
       const status: HoldStatus = isOverdue(locked, lockedAt) ? 'expired' : 'released';
       await this.holds.setStatus(manager, id, status);
-      await this.products.addReserved(manager, locked.productId, -locked.qty);
-      return { hold: { ...locked, status }, now: lockedAt, changed: status };
+      await this.stock.release(manager, locked.productId, locked.qty);
+      if (status === 'released') {
+        this.stock.emitAfterCommit(manager, 'hold_released', { hold_id: id, product_id: locked.productId, qty: locked.qty });
+      } else {
+        this.reportExpired(manager, locked.productId, 1);
+      }
+      return { hold: { ...locked, status }, now: lockedAt };
     });
-    if (changed) await this.cache.invalidate(hold.productId);
-    if (changed === 'released') {
-      this.events.emit('hold_released', { hold_id: id, product_id: hold.productId, qty: hold.qty });
-    } else if (changed === 'expired') {
-      this.events.emit('holds_expired', { count: 1, products: [hold.productId] });
-    }
     return toHoldResponse(hold, now);
   }
 }

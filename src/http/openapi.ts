@@ -27,8 +27,11 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'Standard Webhooks: HMAC-SHA256 of `webhook-id.webhook-timestamp.body` with WEBHOOK_SECRET, sent with the ' +
         'webhook-id and webhook-timestamp headers (5-minute tolerance). Required only when WEBHOOK_SECRET is set.',
     })
+    // Customer routes: a JWT whose `sub` is the customer (when AUTH_JWT_SECRET or AUTH_JWKS_URL is
+    // set); admin routes: ADMIN_API_KEY or a JWT with roles ["admin"].
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  // Anonymous unless an operation says otherwise: the API has no customer credentials of its own.
+  // Anonymous unless an operation says otherwise (the customer and admin routes do: bearer).
   return { ...SwaggerModule.createDocument(app, config), security: [] };
 }
 

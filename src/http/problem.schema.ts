@@ -36,6 +36,8 @@ export class Problem {
 
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request (malformed JSON, unknown or mistyped fields, bad path or query)',
+  401: 'Missing, malformed, expired or wrongly signed bearer token (WWW-Authenticate: Bearer)',
+  403: 'A valid token without the admin role',
   404: 'Not found',
   409: 'Conflict with the current state',
   410: 'Gone: the hold has expired',

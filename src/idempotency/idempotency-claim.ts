@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { DomainError, IdempotencyKeyInUseError } from '../core/errors';
 import { toProblemDocument } from '../http/problem-document';
-import { IdempotencyKeysRepository, IdempotencyScope, StoredAnswer } from './idempotency-keys.repository';
+import { IdempotencyKeysRepository, KeyId, StoredAnswer } from './idempotency-keys.repository';
 
 /** What a use case answered: a status and response body, or a refusal. */
 export type UseCaseAnswer = { status: number; body: unknown } | DomainError;
@@ -20,8 +20,7 @@ export type AnswerRecorder = (manager: EntityManager, answer: UseCaseAnswer) => 
 export class IdempotencyClaim {
   constructor(
     private readonly repository: IdempotencyKeysRepository,
-    readonly scope: IdempotencyScope,
-    readonly key: string,
+    readonly id: KeyId,
     readonly token: string,
   ) {}
 
@@ -35,7 +34,7 @@ export class IdempotencyClaim {
   private async store(manager: EntityManager, answer: StoredAnswer): Promise<void> {
     // Lost only when this request outlived its lease and a retry took the key over: this
     // transaction then rolls back, so the request is executed once, by the retry.
-    if (!(await this.repository.complete(manager, this.scope, this.key, this.token, answer))) {
+    if (!(await this.repository.complete(manager, this.id, this.token, answer))) {
       throw new IdempotencyKeyInUseError();
     }
   }

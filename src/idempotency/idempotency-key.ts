@@ -21,8 +21,11 @@ export function parseIdempotencyKey(header: string | string[] | undefined): stri
  * SHA-256 of the body as JSON with its keys sorted: a retry is "the same request" when it means
  * the same thing, whatever its key order or spacing.
  */
-export function requestFingerprint(body: unknown): string {
-  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+export function requestFingerprint(body: unknown, params: Record<string, string> = {}): string {
+  // The path's parameters (the product of /admin/products/:id/stock) are part of what the request
+  // means; routes without any hash their body alone, as they always did.
+  const meaning = Object.keys(params).length === 0 ? body : { params, body };
+  return createHash('sha256').update(canonicalJson(meaning)).digest('hex');
 }
 
 function canonicalJson(value: unknown): string {

@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { execute, lockRows, toDate } from '../database/sql';
 
-export type IdempotencyScope = 'holds' | 'orders';
+export type IdempotencyScope = 'holds' | 'orders' | 'stock';
+
+/** Which key: its route scope, its owner (idempotencyOwner(); '' anonymous) and the key itself. */
+export interface KeyId {
+  scope: IdempotencyScope;
+  owner: string;
+  key: string;
+}
 
 export interface StoredAnswer {
   status: number;
@@ -17,9 +24,7 @@ export interface KeyRecord {
   expiresAt: Date;
 }
 
-export interface NewClaim {
-  scope: IdempotencyScope;
-  key: string;
+export interface NewClaim extends KeyId {
   fingerprint: string;
   token: string;
   leaseUntil: Date;
@@ -35,18 +40,18 @@ export class IdempotencyKeysRepository {
     await execute(
       manager,
       `INSERT INTO idempotency_keys
-         (scope, idempotency_key, fingerprint, status, owner_token, lease_until, created_at, expires_at)
-       VALUES (?, ?, ?, 'in_progress', ?, ?, ?, ?)`,
-      [claim.scope, claim.key, claim.fingerprint, claim.token, claim.leaseUntil, claim.now, claim.expiresAt],
+         (scope, owner, idempotency_key, fingerprint, status, owner_token, lease_until, created_at, expires_at)
+       VALUES (?, ?, ?, ?, 'in_progress', ?, ?, ?, ?)`,
+      [claim.scope, claim.owner, claim.key, claim.fingerprint, claim.token, claim.leaseUntil, claim.now, claim.expiresAt],
     );
   }
 
-  async lock(manager: EntityManager, scope: IdempotencyScope, key: string): Promise<KeyRecord | null> {
+  async lock(manager: EntityManager, { scope, owner, key }: KeyId): Promise<KeyRecord | null> {
     const rows = await lockRows(
       manager,
       `SELECT fingerprint, status, lease_until, response_status, response_body, expires_at
-         FROM idempotency_keys WHERE scope = ? AND idempotency_key = ?`,
-      [scope, key],
+         FROM idempotency_keys WHERE scope = ? AND owner = ? AND idempotency_key = ?`,
+      [scope, owner, key],
     );
     if (rows.length === 0) return null;
     const row = rows[0];
@@ -69,16 +74,15 @@ export class IdempotencyKeysRepository {
       `UPDATE idempotency_keys
           SET fingerprint = ?, status = 'in_progress', owner_token = ?, lease_until = ?,
               response_status = NULL, response_body = NULL, created_at = ?, expires_at = ?
-        WHERE scope = ? AND idempotency_key = ?`,
-      [claim.fingerprint, claim.token, claim.leaseUntil, claim.now, claim.expiresAt, claim.scope, claim.key],
+        WHERE scope = ? AND owner = ? AND idempotency_key = ?`,
+      [claim.fingerprint, claim.token, claim.leaseUntil, claim.now, claim.expiresAt, claim.scope, claim.owner, claim.key],
     );
   }
 
   /** Stores the answer if `token` still owns the claim; false when another request took it over. */
   async complete(
     manager: EntityManager,
-    scope: IdempotencyScope,
-    key: string,
+    { scope, owner, key }: KeyId,
     token: string,
     answer: StoredAnswer,
   ): Promise<boolean> {
@@ -86,19 +90,19 @@ export class IdempotencyKeysRepository {
       manager,
       `UPDATE idempotency_keys
           SET status = 'completed', owner_token = NULL, lease_until = NULL, response_status = ?, response_body = ?
-        WHERE scope = ? AND idempotency_key = ? AND owner_token = ? AND status = 'in_progress'`,
-      [answer.status, JSON.stringify(answer.body), scope, key, token],
+        WHERE scope = ? AND owner = ? AND idempotency_key = ? AND owner_token = ? AND status = 'in_progress'`,
+      [answer.status, JSON.stringify(answer.body), scope, owner, key, token],
     );
     return affected === 1;
   }
 
   /** Gives up a claim whose request failed without an answer, so that a retry runs at once. */
-  async release(manager: EntityManager, scope: IdempotencyScope, key: string, token: string): Promise<void> {
+  async release(manager: EntityManager, { scope, owner, key }: KeyId, token: string): Promise<void> {
     await execute(
       manager,
       `DELETE FROM idempotency_keys
-        WHERE scope = ? AND idempotency_key = ? AND owner_token = ? AND status = 'in_progress'`,
-      [scope, key, token],
+        WHERE scope = ? AND owner = ? AND idempotency_key = ? AND owner_token = ? AND status = 'in_progress'`,
+      [scope, owner, key, token],
     );
   }
 

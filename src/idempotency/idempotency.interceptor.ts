@@ -13,6 +13,7 @@ import { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, from, mergeMap, Observable, of } from 'rxjs';
 import { IdempotencyKeyInUseError, IdempotencyKeyReusedError } from '../core/errors';
 import { PROBLEM_CONTENT_TYPE } from '../http/problem-document';
+import { idempotencyOwner, principalOf } from '../auth/principal';
 import { IdempotencyClaim } from './idempotency-claim';
 import { parseIdempotencyKey, requestFingerprint } from './idempotency-key';
 import { IdempotencyScope } from './idempotency-keys.repository';
@@ -24,8 +25,9 @@ const CLAIM = Symbol('idempotency-claim');
 type ClaimedRequest = FastifyRequest & { [CLAIM]?: IdempotencyClaim };
 
 /**
- * Makes a POST route honour Idempotency-Key. Keys are scoped per route: a hold key and an order
- * key may be equal.
+ * Makes a POST route honour Idempotency-Key. Keys are scoped per route and per owner (the
+ * customer or admin credential the auth guard found, which runs before this): a hold key and an
+ * order key may be equal, and a customer never replays another's answer.
  */
 export const Idempotent = (scope: IdempotencyScope) =>
   applyDecorators(SetMetadata(SCOPE, scope), UseInterceptors(IdempotencyInterceptor));
@@ -55,7 +57,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (key === null) return next.handle();
     const scope = this.reflector.get<IdempotencyScope>(SCOPE, context.getHandler());
 
-    return from(this.idempotency.claim(scope, key, requestFingerprint(request.body))).pipe(
+    const owner = idempotencyOwner(principalOf(request));
+    return from(this.idempotency.claim({ scope, owner, key }, requestFingerprint(request.body, (request.params ?? {}) as Record<string, string>))).pipe(
       mergeMap((decision) => {
         switch (decision.kind) {
           case 'reused-with-other-body':

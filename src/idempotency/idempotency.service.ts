@@ -4,7 +4,7 @@ import { Clock } from '../core/clock';
 import { TransactionRunner } from '../database/transaction-runner';
 import { isDuplicateKey } from '../database/db-errors';
 import { IdempotencyClaim } from './idempotency-claim';
-import { IdempotencyKeysRepository, IdempotencyScope, NewClaim, StoredAnswer } from './idempotency-keys.repository';
+import { IdempotencyKeysRepository, KeyId, NewClaim, StoredAnswer } from './idempotency-keys.repository';
 
 /** How long a stored answer is replayed (the contract: 24 hours). */
 export const IDEMPOTENCY_RETENTION_SECONDS = 24 * 3600;
@@ -35,11 +35,10 @@ export class IdempotencyService {
    * decides between concurrent requests, not a prior read. A key already there is replayed, refused (other body:
    * 422; still running: 409), or taken over (its 24 hours are over, or its owner's lease ran out).
    */
-  async claim(scope: IdempotencyScope, key: string, fingerprint: string): Promise<ClaimDecision> {
+  async claim(id: KeyId, fingerprint: string): Promise<ClaimDecision> {
     const now = this.clock.now();
     const claim: NewClaim = {
-      scope,
-      key,
+      ...id,
       fingerprint,
       token: randomUUID(),
       leaseUntil: new Date(now.getTime() + IDEMPOTENCY_LEASE_SECONDS * 1000),
@@ -48,7 +47,7 @@ export class IdempotencyService {
     };
     const claimed: ClaimDecision = {
       kind: 'claimed',
-      claim: new IdempotencyClaim(this.repository, scope, key, claim.token),
+      claim: new IdempotencyClaim(this.repository, id, claim.token),
     };
     try {
       // The common case, one statement: the key is new.
@@ -58,7 +57,7 @@ export class IdempotencyService {
       if (!isDuplicateKey(error)) throw error;
     }
     return this.tx.run(async (manager): Promise<ClaimDecision> => {
-      const existing = await this.repository.lock(manager, scope, key);
+      const existing = await this.repository.lock(manager, id);
       if (existing === null) {
         // Swept between our insert and this read: claim it now (a racing claimer waits on us).
         try {
@@ -83,7 +82,7 @@ export class IdempotencyService {
   /** Best effort: a claim that cannot be released is taken over once its lease runs out. */
   async release(claim: IdempotencyClaim): Promise<void> {
     await this.tx
-      .autocommit((manager) => this.repository.release(manager, claim.scope, claim.key, claim.token))
+      .autocommit((manager) => this.repository.release(manager, claim.id, claim.token))
       .catch(() => undefined);
   }
 }

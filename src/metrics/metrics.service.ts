@@ -8,6 +8,9 @@ import { DOMAIN_EVENT_NAMES, DomainEventName, DomainEvents } from '../core/domai
 /** Every contract log event has a counter `flash_sale_<event>_total`. */
 export const COUNTED_EVENTS: readonly DomainEventName[] = DOMAIN_EVENT_NAMES;
 
+/** Events that report several of a thing at once, counted by their `count` field. */
+const COUNTED_BY_COUNT: ReadonlySet<DomainEventName> = new Set(['holds_expired', 'order_expired']);
+
 /** Hold batch sizes: 1 is a lone request; the top buckets are a crowd on one product. */
 const HOLD_BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 
@@ -30,8 +33,9 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry });
     for (const event of COUNTED_EVENTS) {
       const labelNames = event === 'stock_contention' ? ['reason'] : [];
-      const help =
-        event === 'holds_expired' ? 'Holds expired (the holds_expired log events, counted by hold)' : `${event} log events`;
+      const help = COUNTED_BY_COUNT.has(event)
+        ? `${event === 'holds_expired' ? 'Holds' : 'Orders'} expired (the ${event} log events, counted one by one)`
+        : `${event} log events`;
       this.events.set(event, new Counter({ name: `flash_sale_${event}_total`, help, labelNames, registers }));
     }
     domainEvents.subscribe((event, fields) => {
@@ -121,7 +125,7 @@ export class Metrics {
   private countEvent(event: DomainEventName, fields: Record<string, unknown>): void {
     const counter = this.events.get(event);
     if (!counter) return;
-    if (event === 'holds_expired') {
+    if (COUNTED_BY_COUNT.has(event)) {
       counter.inc(typeof fields.count === 'number' ? fields.count : 1);
     } else if (event === 'stock_contention') {
       counter.inc({ reason: typeof fields.reason === 'string' ? fields.reason : 'unknown' });

@@ -5,7 +5,15 @@ import { DatabaseReader } from '../database/database-reader';
 import { execute, lockRows, toDate, toDecimalString } from '../database/sql';
 import { Order, OrderStatus } from './order';
 
-const SELECT_ORDER = 'SELECT id, hold_id, product_id, qty, amount, status, created_at, updated_at FROM orders';
+const SELECT_ORDER =
+  'SELECT id, hold_id, product_id, qty, amount, status, pay_by, customer_id, created_at, updated_at FROM orders';
+
+export interface OrderFilter {
+  status?: string;
+  productId?: number;
+  limit: number;
+  afterId?: string;
+}
 
 /** Every query on `orders`. */
 @Injectable()
@@ -30,22 +38,77 @@ export class OrdersRepository {
     return row ? toOrder(row) : null;
   }
 
-  async insert(manager: EntityManager, order: Omit<Order, 'createdAt' | 'updatedAt'> & { createdAt: Date }): Promise<void> {
+  async insert(manager: EntityManager, order: Omit<Order, 'updatedAt'>): Promise<void> {
     await execute(
       manager,
-      `INSERT INTO orders (id, hold_id, product_id, qty, amount, status, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [order.id, order.holdId, order.productId, order.qty, order.amount, order.status, order.createdAt, order.createdAt],
+      `INSERT INTO orders (id, hold_id, product_id, qty, amount, status, pay_by, created_at, updated_at, customer_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        order.id,
+        order.holdId,
+        order.productId,
+        order.qty,
+        order.amount,
+        order.status,
+        order.payBy,
+        order.createdAt,
+        order.createdAt,
+        order.customerId,
+      ],
     );
   }
 
-  /** Moves a pending order to its final status; a final order is never changed again. */
-  async finalize(manager: EntityManager, id: string, status: Exclude<OrderStatus, 'pending'>): Promise<boolean> {
-    const { affected } = await execute(manager, "UPDATE orders SET status = ? WHERE id = ? AND status = 'pending'", [
-      status,
-      id,
+  /**
+   * Moves orders from `from` to `to`; returns how many moved. The status guard makes a
+   * transition that lost a race change nothing, whatever the caller believed.
+   */
+  async transition(manager: EntityManager, ids: string[], from: OrderStatus, to: OrderStatus): Promise<number> {
+    if (ids.length === 0) return 0;
+    const { affected } = await execute(manager, 'UPDATE orders SET status = ? WHERE id IN (?) AND status = ?', [to, ids, from]);
+    return affected;
+  }
+
+  /** The product's pending orders past their deadline, locked; call under the product lock. */
+  async lockOverdue(
+    manager: EntityManager,
+    productId: number,
+    now: Date,
+    limit: number,
+  ): Promise<Array<{ id: string; qty: number }>> {
+    const rows = await lockRows<{ id: string; qty: number }>(
+      manager,
+      `SELECT id, qty FROM orders WHERE product_id = ? AND status = 'pending' AND pay_by <= ? ORDER BY pay_by LIMIT ?`,
+      [productId, now, limit],
+    );
+    return rows.map((r) => ({ id: String(r.id), qty: Number(r.qty) }));
+  }
+
+  /** Products with pending orders past their deadline: the order sweep's work list. */
+  async productsWithOverdueOrders(now: Date, limit: number): Promise<number[]> {
+    const rows = await this.reader.rows<{ product_id: number }>(
+      `SELECT DISTINCT product_id FROM orders WHERE status = 'pending' AND pay_by <= ? LIMIT ?`,
+      [now, limit],
+    );
+    return rows.map((r) => Number(r.product_id));
+  }
+
+  /** The operators' list: oldest first by id (UUIDv7, so creation order), keyset-paged by `afterId`. */
+  async list(filter: OrderFilter): Promise<Order[]> {
+    const conditions = ['id > ?'];
+    const params: unknown[] = [filter.afterId ?? ''];
+    if (filter.status !== undefined) {
+      conditions.push('status = ?');
+      params.push(filter.status);
+    }
+    if (filter.productId !== undefined) {
+      conditions.push('product_id = ?');
+      params.push(filter.productId);
+    }
+    const rows = await this.reader.rows(`${SELECT_ORDER} WHERE ${conditions.join(' AND ')} ORDER BY id LIMIT ?`, [
+      ...params,
+      filter.limit,
     ]);
-    return affected === 1;
+    return rows.map(toOrder);
   }
 }
 
@@ -57,6 +120,8 @@ function toOrder(row: Record<string, unknown>): Order {
     qty: Number(row.qty),
     amount: String(toDecimalString(row.amount, 2)),
     status: row.status as OrderStatus,
+    payBy: toDate(row.pay_by)!,
+    customerId: (row.customer_id as string | null | undefined) ?? null,
     createdAt: toDate(row.created_at)!,
     updatedAt: toDate(row.updated_at)!,
   };

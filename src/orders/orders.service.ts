@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { ownedBy } from '../auth/principal';
 import { Clock } from '../core/clock';
-import { DomainEvents } from '../core/domain-events';
 import {
   DomainError,
   HoldExpiredError,
   HoldNotFoundError,
   HoldReleasedError,
+  OrderNotCancellableError,
   OrderNotFoundError,
 } from '../core/errors';
 import { newId } from '../core/ids';
@@ -15,11 +16,13 @@ import { TransactionRunner } from '../database/transaction-runner';
 import { AnswerRecorder, UseCaseAnswer } from '../idempotency/idempotency-claim';
 import { Hold } from '../holds/hold';
 import { HoldsRepository } from '../holds/holds.repository';
-import { ProductCache } from '../products/product-cache';
+import { HoldsService } from '../holds/holds.service';
 import { ProductsRepository } from '../products/products.repository';
+import { StockLedger } from '../stock/stock-ledger.service';
 import { Order } from './order';
+import { OrderLifecycle } from './order-lifecycle';
 import { OrderResponse, toOrderResponse } from './order.response';
-import { OrdersRepository } from './orders.repository';
+import { OrderFilter, OrdersRepository } from './orders.repository';
 
 export interface ConvertResult {
   order: OrderResponse;
@@ -30,18 +33,19 @@ export interface ConvertResult {
 type Conversion =
   | { kind: 'created'; order: Order }
   | { kind: 'existing'; order: Order }
-  | { kind: 'refused'; error: DomainError; expiredHold?: Hold };
+  | { kind: 'refused'; error: DomainError };
 
 @Injectable()
 export class OrdersService {
   constructor(
+    private readonly stock: StockLedger,
     private readonly tx: TransactionRunner,
+    private readonly lifecycle: OrderLifecycle,
     private readonly orders: OrdersRepository,
     private readonly holds: HoldsRepository,
+    private readonly holdsService: HoldsService,
     private readonly products: ProductsRepository,
-    private readonly cache: ProductCache,
     private readonly clock: Clock,
-    private readonly events: DomainEvents,
   ) {}
 
   /**
@@ -50,25 +54,24 @@ export class OrdersService {
    * `onAnswered` runs inside that transaction with the answer (201, 200 or the refusal), for
    * what must commit with it (an Idempotency-Key's record).
    */
-  async convertToOrder(holdId: string, onAnswered?: AnswerRecorder): Promise<ConvertResult> {
-    const outcome = await this.tx.run(async (manager): Promise<Conversion> => {
-      const decided = await this.decide(manager, holdId);
-      if (onAnswered) await onAnswered(manager, answerOf(decided));
+  async convertToOrder(holdId: string, customerId: string | null, onAnswered?: AnswerRecorder): Promise<ConvertResult> {
+    const outcome = await this.stock.transaction(async (manager): Promise<Conversion> => {
+      const decided = await this.decide(manager, holdId, customerId);
+      if (onAnswered) await onAnswered(manager, this.answerOf(decided));
       return decided;
     });
-    return this.publish(outcome);
+    if (outcome.kind === 'refused') throw outcome.error;
+    return { order: this.respond(outcome.order), created: outcome.kind === 'created' };
   }
 
-  private async decide(manager: EntityManager, holdId: string): Promise<Conversion> {
+  private async decide(manager: EntityManager, holdId: string, customerId: string | null): Promise<Conversion> {
     const found = await this.holds.findById(holdId, manager);
-    if (!found) return { kind: 'refused', error: new HoldNotFoundError(holdId) };
+    // Another customer's hold is answered exactly as an unknown one.
+    if (!found || !ownedBy(found, customerId)) return { kind: 'refused', error: new HoldNotFoundError(holdId) };
     if (found.status === 'converted') return this.existingOrder(manager, holdId);
 
     const product = await this.products.lockForUpdate(manager, found.productId);
     const hold = (await this.holds.lockById(manager, holdId)) as Hold;
-    // Expiry is decided by the time at which the locks are held: a request that waited for them
-    // past the hold's expiry must not turn a hold that others already read as expired into an order.
-    const now = this.clock.now();
     switch (hold.status) {
       case 'converted':
         return this.existingOrder(manager, holdId);
@@ -77,11 +80,11 @@ export class OrdersService {
       case 'expired':
         return { kind: 'refused', error: new HoldExpiredError(holdId) };
     }
+    const now = this.clock.now();
     if (hold.expiresAt.getTime() <= now.getTime()) {
-      // Overdue but not yet swept: expire it here and now (committed), then answer 410.
-      await this.holds.setStatus(manager, holdId, 'expired');
-      await this.products.addReserved(manager, hold.productId, -hold.qty);
-      return { kind: 'refused', error: new HoldExpiredError(holdId), expiredHold: hold };
+      // Overdue but not yet swept: expire it (and its overdue neighbours) now, committed, then 410.
+      await this.holdsService.expireOverdueLocked(manager, hold.productId, now);
+      return { kind: 'refused', error: new HoldExpiredError(holdId) };
     }
 
     const order: Order = {
@@ -91,59 +94,83 @@ export class OrdersService {
       qty: hold.qty,
       amount: multiplyMoney(product!.price, hold.qty),
       status: 'pending',
+      customerId: hold.customerId,
+      payBy: this.lifecycle.payBy(now),
       createdAt: now,
       updatedAt: now,
     };
-    await this.products.takeHeldIntoOrder(manager, hold.productId, hold.qty);
     await this.holds.setStatus(manager, holdId, 'converted');
     await this.orders.insert(manager, order);
+    await this.stock.takeIntoOrder(manager, hold.productId, order);
+    this.stock.emitAfterCommit(manager, 'order_created', {
+      order_id: order.id,
+      hold_id: order.holdId,
+      product_id: order.productId,
+      qty: order.qty,
+      amount: order.amount,
+    });
     return { kind: 'created', order };
   }
 
-  private async publish(outcome: Conversion): Promise<ConvertResult> {
-    switch (outcome.kind) {
-      case 'refused':
-        if (outcome.expiredHold) {
-          await this.cache.invalidate(outcome.expiredHold.productId);
-          this.events.emit('holds_expired', { count: 1, products: [outcome.expiredHold.productId] });
-        }
-        throw outcome.error;
-      case 'existing':
-        return { order: toOrderResponse(outcome.order), created: false };
-      case 'created': {
-        const { order } = outcome;
-        await this.cache.invalidate(order.productId);
-        this.events.emit('order_created', {
-          order_id: order.id,
-          hold_id: order.holdId,
-          product_id: order.productId,
-          qty: order.qty,
-          amount: order.amount,
-        });
-        return { order: toOrderResponse(order), created: true };
-      }
-    }
+  /**
+   * A pending order past its pay_by reads as expired before any sweep has marked it. That answer
+   * is final, so (as for holds) it is given only under the order's row lock with the time read
+   * after it: a payment decided in time but not yet committed is waited for and read as paid.
+   */
+  async get(id: string, customerId: string | null): Promise<OrderResponse> {
+    const order = await this.orders.findById(id);
+    if (!order || !ownedBy(order, customerId)) throw new OrderNotFoundError(id);
+    if (order.status !== 'pending' || order.payBy.getTime() > this.clock.now().getTime()) return this.respond(order);
+    // Only this one row is locked and nothing is waited for while holding it: no deadlock cycle.
+    return this.tx.run(async (manager) => this.respond((await this.orders.lockById(manager, id))!));
   }
 
-  async get(id: string): Promise<OrderResponse> {
-    const order = await this.orders.findById(id);
-    if (!order) throw new OrderNotFoundError(id);
-    return toOrderResponse(order);
+  /** Every customer's orders, for the operators. */
+  async list(filter: OrderFilter): Promise<{ data: OrderResponse[] }> {
+    return { data: (await this.orders.list(filter)).map((order) => this.respond(order)) };
+  }
+
+  /**
+   * Gives a pending order's units back and closes it. Cancelling twice answers the same; an order
+   * whose deadline passed is expired (first, if no sweep got to it) and answered as it is; a paid
+   * or failed order, or one owed a refund, cannot be cancelled.
+   */
+  async cancel(id: string, customerId: string | null): Promise<OrderResponse> {
+    const order = await this.stock.transaction(async (manager) => {
+      const found = await this.orders.findById(id, manager);
+      if (!found || !ownedBy(found, customerId)) throw new OrderNotFoundError(id);
+      await this.products.lockForUpdate(manager, found.productId);
+      const current = await this.lifecycle.lockCurrent(manager, id);
+      switch (current.status) {
+        case 'pending':
+          return this.lifecycle.cancel(manager, current);
+        case 'cancelled':
+        case 'expired':
+          return current;
+        default:
+          throw new OrderNotCancellableError(id, current.status);
+      }
+    });
+    return this.respond(order);
+  }
+
+  private respond(order: Order): OrderResponse {
+    return toOrderResponse(order, this.clock.now());
+  }
+
+  private answerOf(conversion: Conversion): UseCaseAnswer {
+    switch (conversion.kind) {
+      case 'refused':
+        return conversion.error;
+      case 'existing':
+        return { status: 200, body: this.respond(conversion.order) };
+      case 'created':
+        return { status: 201, body: this.respond(conversion.order) };
+    }
   }
 
   private async existingOrder(manager: EntityManager, holdId: string): Promise<Conversion> {
     const order = await this.orders.findByHoldId(manager, holdId);
     return { kind: 'existing', order: order as Order };
-  }
-}
-
-function answerOf(conversion: Conversion): UseCaseAnswer {
-  switch (conversion.kind) {
-    case 'refused':
-      return conversion.error;
-    case 'existing':
-      return { status: 200, body: toOrderResponse(conversion.order) };
-    case 'created':
-      return { status: 201, body: toOrderResponse(conversion.order) };
   }
 }

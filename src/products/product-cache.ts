@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Metrics } from '../metrics/metrics.service';
-import { ProductResponse } from './product.response';
+import { ProductSnapshot } from './product.response';
 import { CACHE_FAILED, SharedCacheGuard } from './shared-cache-guard';
 
 /** How long a product's version tag is kept; far longer than any entry it versions. */
@@ -49,14 +49,14 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
     metrics.trackCacheAvailability(() => this.guard.available);
   }
 
-  async read(id: number, load: () => Promise<ProductResponse | null>): Promise<ProductResponse | null> {
+  async read(id: number, load: () => Promise<ProductSnapshot | null>): Promise<ProductSnapshot | null> {
     if (this.ttlMs === 0) return load();
     if (!(await this.guard.usable(() => this.recover()))) return this.bypass(load);
     const failuresBefore = this.guard.failures;
     const version = await this.guard.attempt(() => this.cache.get<string>(this.versionKey(id)));
     if (version === CACHE_FAILED || this.guard.failures !== failuresBefore) return this.bypass(load);
     const key = `${this.prefix}${id}@${version ?? '0'}`;
-    const cached = await this.guard.attempt(() => this.cache.get<ProductResponse>(key));
+    const cached = await this.guard.attempt(() => this.cache.get<ProductSnapshot>(key));
     if (cached === CACHE_FAILED || this.guard.failures !== failuresBefore) return this.bypass(load);
     if (cached) {
       this.metrics.cacheHit();
@@ -93,7 +93,7 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
     await this.cache.disconnect().catch(() => undefined);
   }
 
-  private async bypass(load: () => Promise<ProductResponse | null>): Promise<ProductResponse | null> {
+  private async bypass(load: () => Promise<ProductSnapshot | null>): Promise<ProductSnapshot | null> {
     this.metrics.cacheBypass();
     return load();
   }

@@ -7,6 +7,6 @@ import { ProductsService } from './products.service';
 @Module({
   controllers: [ProductsController],
   providers: [ProductsService, ProductsRepository, ProductCache],
-  exports: [ProductsRepository, ProductCache],
+  exports: [ProductsRepository, ProductCache, ProductsService],
 })
 export class ProductsModule {}

@@ -9,22 +9,56 @@ export interface StockRow {
   price: string;
   stock: number;
   reserved: number;
+  saleStartsAt: Date | null;
+  saleEndsAt: Date | null;
+  maxPerCustomer: number | null;
+}
+
+/** What an operator sets on a product (PATCH: every field, merged with the current ones). */
+export interface ProductSettings {
+  name: string;
+  price: string;
+  saleStartsAt: Date | null;
+  saleEndsAt: Date | null;
+  maxPerCustomer: number | null;
 }
 
 /** Largest INT UNSIGNED: an id past it names no product (and is never sent to the database). */
 export const MAX_PRODUCT_ID = 4_294_967_295;
 
-const SELECT_PRODUCT = 'SELECT id, name, price, stock, reserved, created_at, updated_at FROM products';
+const SELECT_PRODUCT =
+  'SELECT id, name, price, stock, reserved, sale_starts_at, sale_ends_at, max_per_customer, created_at, updated_at FROM products';
 
-/** Every query on `products`. The stock-changing ones take the transaction's manager. */
+/** Every query on `products` but the writes of `stock` and `reserved` (src/stock/ owns those). */
 @Injectable()
 export class ProductsRepository {
   constructor(private readonly reader: DatabaseReader) {}
 
-  async findById(id: number): Promise<Product | null> {
+  async findById(id: number, manager?: EntityManager): Promise<Product | null> {
     if (id > MAX_PRODUCT_ID) return null;
-    const [row] = await this.reader.rows(`${SELECT_PRODUCT} WHERE id = ?`, [id]);
+    const [row] = await this.reader.rows(`${SELECT_PRODUCT} WHERE id = ?`, [id], manager);
     return row ? toProduct(row) : null;
+  }
+
+  /** A new product; returns its id. */
+  async insert(manager: EntityManager, settings: ProductSettings, stock: number): Promise<number> {
+    const { insertId } = await execute(
+      manager,
+      `INSERT INTO products (name, price, stock, sale_starts_at, sale_ends_at, max_per_customer)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+      [settings.name, settings.price, stock, settings.saleStartsAt, settings.saleEndsAt, settings.maxPerCustomer],
+    );
+    return insertId;
+  }
+
+  /** Rewrites what an operator may change; the units are not among them (they go through stock). */
+  async updateSettings(manager: EntityManager, id: number, settings: ProductSettings): Promise<void> {
+    await execute(
+      manager,
+      `UPDATE products SET name = ?, price = ?, sale_starts_at = ?, sale_ends_at = ?, max_per_customer = ?
+        WHERE id = ?`,
+      [settings.name, settings.price, settings.saleStartsAt, settings.saleEndsAt, settings.maxPerCustomer, id],
+    );
   }
 
   async list(limit: number, afterId: number): Promise<Product[]> {
@@ -47,23 +81,22 @@ export class ProductsRepository {
   }
 
   private async lockRow(manager: EntityManager, id: number, lock: { skipLocked?: boolean }): Promise<StockRow | null> {
-    const [row] = await lockRows<StockRow>(manager, 'SELECT id, price, stock, reserved FROM products WHERE id = ?', [id], lock);
-    return row ? { ...row, price: toDecimalString(row.price, 2) } : null;
-  }
-
-  /** `delta` units more (or fewer) held. The CHECK (reserved <= stock) guards the result. */
-  async addReserved(manager: EntityManager, id: number, delta: number): Promise<void> {
-    if (delta === 0) return;
-    await execute(manager, 'UPDATE products SET reserved = reserved + ? WHERE id = ?', [delta, id]);
-  }
-
-  /** An order takes its units out of stock, and they stop counting as held, in one statement. */
-  async takeHeldIntoOrder(manager: EntityManager, id: number, qty: number): Promise<void> {
-    await execute(manager, 'UPDATE products SET stock = stock - ?, reserved = reserved - ? WHERE id = ?', [qty, qty, id]);
-  }
-
-  async returnToStock(manager: EntityManager, id: number, qty: number): Promise<void> {
-    await execute(manager, 'UPDATE products SET stock = stock + ? WHERE id = ?', [qty, id]);
+    const [row] = await lockRows<Record<string, unknown>>(
+      manager,
+      'SELECT id, price, stock, reserved, sale_starts_at, sale_ends_at, max_per_customer FROM products WHERE id = ?',
+      [id],
+      lock,
+    );
+    if (!row) return null;
+    return {
+      id: Number(row.id),
+      price: String(toDecimalString(row.price, 2)),
+      stock: Number(row.stock),
+      reserved: Number(row.reserved),
+      saleStartsAt: toDate(row.sale_starts_at),
+      saleEndsAt: toDate(row.sale_ends_at),
+      maxPerCustomer: row.max_per_customer === null ? null : Number(row.max_per_customer),
+    };
   }
 }
 
@@ -74,6 +107,9 @@ function toProduct(row: Record<string, unknown>): Product {
     price: String(toDecimalString(row.price, 2)),
     stock: Number(row.stock),
     reserved: Number(row.reserved),
+    saleStartsAt: toDate(row.sale_starts_at),
+    saleEndsAt: toDate(row.sale_ends_at),
+    maxPerCustomer: row.max_per_customer === null || row.max_per_customer === undefined ? null : Number(row.max_per_customer),
     createdAt: toDate(row.created_at)!,
     updatedAt: toDate(row.updated_at)!,
   };

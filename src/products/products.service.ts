@@ -1,29 +1,75 @@
 import { Injectable } from '@nestjs/common';
-import { ProductNotFoundError } from '../core/errors';
+import { Clock } from '../core/clock';
+import { InvalidSaleWindowError, ProductNotFoundError } from '../core/errors';
+import { TransactionRunner } from '../database/transaction-runner';
 import { ProductCache } from './product-cache';
-import { ProductResponse, toProductResponse } from './product.response';
-import { ProductsRepository } from './products.repository';
+import { ProductResponse, toProductSnapshot, withOnSale } from './product.response';
+import { ProductSettings, ProductsRepository } from './products.repository';
 
 export const DEFAULT_PAGE_SIZE = 20;
+
+/** What PATCH may change; an absent field keeps its value, `null` clears a nullable one. */
+export type ProductChanges = Partial<ProductSettings>;
 
 @Injectable()
 export class ProductsService {
   constructor(
     private readonly products: ProductsRepository,
     private readonly cache: ProductCache,
+    private readonly tx: TransactionRunner,
+    private readonly clock: Clock,
   ) {}
 
   async get(id: number): Promise<ProductResponse> {
     const product = await this.cache.read(id, async () => {
       const row = await this.products.findById(id);
-      return row ? toProductResponse(row) : null;
+      return row ? toProductSnapshot(row) : null;
     });
     if (!product) throw new ProductNotFoundError(id);
-    return product;
+    return withOnSale(product, this.clock.now());
   }
 
   async list(limit = DEFAULT_PAGE_SIZE, afterId = 0): Promise<{ data: ProductResponse[] }> {
     const rows = await this.products.list(limit, afterId);
-    return { data: rows.map(toProductResponse) };
+    const now = this.clock.now();
+    return { data: rows.map((row) => withOnSale(toProductSnapshot(row), now)) };
+  }
+
+  /** An operator's new product. Its first stock is not a movement: it is where the ledger starts. */
+  async create(settings: ProductSettings, stock: number): Promise<ProductResponse> {
+    assertWindow(settings);
+    const id = await this.tx.run((manager) => this.products.insert(manager, settings, stock));
+    await this.cache.invalidate(id);
+    return this.get(id);
+  }
+
+  /**
+   * An operator's change of name, price, window or limit, under the product lock (so a hold
+   * batch decides with either the old settings or the new ones, never a mix); the cache is
+   * invalidated before the answer, so the next read sees it.
+   */
+  async update(id: number, changes: ProductChanges): Promise<ProductResponse> {
+    await this.tx.run(async (manager) => {
+      if (!(await this.products.lockForUpdate(manager, id))) throw new ProductNotFoundError(id);
+      const current = (await this.products.findById(id, manager))!;
+      const settings: ProductSettings = {
+        name: current.name,
+        price: current.price,
+        saleStartsAt: current.saleStartsAt,
+        saleEndsAt: current.saleEndsAt,
+        maxPerCustomer: current.maxPerCustomer,
+        ...changes,
+      };
+      assertWindow(settings);
+      await this.products.updateSettings(manager, id, settings);
+    });
+    await this.cache.invalidate(id);
+    return this.get(id);
+  }
+}
+
+function assertWindow({ saleStartsAt, saleEndsAt }: ProductSettings): void {
+  if (saleStartsAt !== null && saleEndsAt !== null && saleStartsAt.getTime() >= saleEndsAt.getTime()) {
+    throw new InvalidSaleWindowError();
   }
 }

@@ -23,9 +23,9 @@ describe('HoldsService.reserve (medium: real database, no HTTP)', () => {
 
   it('grants up to exactly the available units, then refuses with the count still available', async () => {
     const product = await newProduct(ctx.dataSource, { stock: 7 });
-    await expect(holds.reserve(product.id, 4)).resolves.toMatchObject({ product_id: product.id, qty: 4, status: 'active' });
-    await expect(holds.reserve(product.id, 3)).resolves.toMatchObject({ qty: 3 });
-    const refused = holds.reserve(product.id, 1);
+    await expect(holds.reserve(product.id, 4, null)).resolves.toMatchObject({ product_id: product.id, qty: 4, status: 'active' });
+    await expect(holds.reserve(product.id, 3, null)).resolves.toMatchObject({ qty: 3 });
+    const refused = holds.reserve(product.id, 1, null);
     await expect(refused).rejects.toBeInstanceOf(InsufficientStockError);
     await expect(refused).rejects.toMatchObject({ code: 'insufficient-stock', status: 409 });
     expect(await reservedOf(product.id)).toBe(7);
@@ -34,19 +34,19 @@ describe('HoldsService.reserve (medium: real database, no HTTP)', () => {
 
   it('takes MAX_QTY_PER_HOLD from the configuration: 4 passes, 5 is refused before any write', async () => {
     const product = await newProduct(ctx.dataSource, { stock: 20 });
-    await expect(holds.reserve(product.id, 4)).resolves.toMatchObject({ qty: 4 });
-    await expect(holds.reserve(product.id, 5)).rejects.toBeInstanceOf(InvalidFieldError);
+    await expect(holds.reserve(product.id, 4, null)).resolves.toMatchObject({ qty: 4 });
+    await expect(holds.reserve(product.id, 5, null)).rejects.toBeInstanceOf(InvalidFieldError);
     expect(await reservedOf(product.id)).toBe(4);
   });
 
   it('refuses an unknown product', async () => {
-    await expect(holds.reserve(987_654, 1)).rejects.toBeInstanceOf(ProductNotFoundError);
+    await expect(holds.reserve(987_654, 1, null)).rejects.toBeInstanceOf(ProductNotFoundError);
   });
 
   it('does not count an overdue hold, even before any sweep, and expires it in the same transaction', async () => {
     const product = await newProduct(ctx.dataSource, { stock: 3 });
     const overdue = await newHold(ctx.dataSource, product, { qty: 3, expiresAt: new Date(ctx.clock.now().getTime() - 1000) });
-    await expect(holds.reserve(product.id, 3)).resolves.toMatchObject({ qty: 3 });
+    await expect(holds.reserve(product.id, 3, null)).resolves.toMatchObject({ qty: 3 });
     const [row] = await queryRows<{ status: string }>(ctx.dataSource, 'SELECT status FROM holds WHERE id = ?', [overdue.id]);
     expect(row.status).toBe('expired');
     expect(await reservedOf(product.id)).toBe(3);

@@ -22,8 +22,8 @@ describe('PaymentsService.applyDelivery (medium: real database, no HTTP)', () =>
 
   async function pendingOrder(stock = 5, qty = 2) {
     const product = await newProduct(ctx.dataSource, { stock });
-    const hold = await ctx.module.get(HoldsService).reserve(product.id, qty);
-    const { order } = await ctx.module.get(OrdersService).convertToOrder(hold.id);
+    const hold = await ctx.module.get(HoldsService).reserve(product.id, qty, null);
+    const { order } = await ctx.module.get(OrdersService).convertToOrder(hold.id, null);
     return { product, orderId: order.id };
   }
   const deliver = (orderId: string, status: 'success' | 'failed', key = `evt_medium_${++seq}`) => {

@@ -40,9 +40,9 @@ describe('reading a hold while its conversion commits (e2e, MySQL)', () => {
     await blocker.query('SET SESSION foreign_key_checks = 0');
     await blocker.startTransaction();
     await blocker.query(
-      `INSERT INTO orders (id, hold_id, product_id, qty, amount, status, created_at, updated_at)
-       VALUES (?, ?, ?, 2, '20.00', 'pending', ?, ?)`,
-      [newId(), hold.id, p.id, new Date(), new Date()],
+      `INSERT INTO orders (id, hold_id, product_id, qty, amount, status, pay_by, created_at, updated_at)
+       VALUES (?, ?, ?, 2, '20.00', 'pending', ?, ?, ?)`,
+      [newId(), hold.id, p.id, new Date(), new Date(), new Date()],
     );
 
     const order = request(t.url).post('/api/orders').send({ hold_id: hold.id }).then((res) => res);

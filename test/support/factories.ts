@@ -43,3 +43,39 @@ export async function newHold(
   });
   return hold;
 }
+
+/**
+ * Inserts a pending order as the service would have made it (converted hold, units out of
+ * stock, ledger row), with `payBy` of the test's choosing: e.g. many orders already overdue.
+ * The product must have at least `qty` units not held.
+ */
+export async function newOrder(
+  dataSource: DataSource,
+  product: { id: number },
+  overrides: { qty?: number; payBy?: Date } = {},
+): Promise<{ id: string; qty: number }> {
+  const qty = overrides.qty ?? 1;
+  const order = { id: newId(), holdId: newId(), qty };
+  const now = new Date();
+  await dataSource.transaction(async (manager) => {
+    await execute(manager, "INSERT INTO holds (id, product_id, qty, status, expires_at) VALUES (?, ?, ?, 'converted', ?)", [
+      order.holdId,
+      product.id,
+      qty,
+      now,
+    ]);
+    await execute(
+      manager,
+      `INSERT INTO orders (id, hold_id, product_id, qty, amount, status, pay_by, created_at, updated_at)
+       VALUES (?, ?, ?, ?, '10.00', 'pending', ?, ?, ?)`,
+      [order.id, order.holdId, product.id, qty, overrides.payBy ?? new Date(now.getTime() + 900_000), now, now],
+    );
+    await execute(manager, 'UPDATE products SET stock = stock - ? WHERE id = ?', [qty, product.id]);
+    await execute(
+      manager,
+      "INSERT INTO stock_movements (product_id, delta, reason, order_id, note, created_at) VALUES (?, ?, 'order_created', ?, NULL, ?)",
+      [product.id, -qty, order.id, now],
+    );
+  });
+  return { id: order.id, qty };
+}

@@ -1,65 +1,20 @@
 import { DataSource } from 'typeorm';
+import { auditStock } from '../../src/audit/stock-audit';
 import { queryRows } from '../../src/database/sql';
 
-interface ProductState {
-  id: number;
-  stock: number;
-  reserved: number;
-  active_held: number;
-  ordered: number;
-}
-
 /**
- * The contract's invariants, read from the database at a quiet moment. `initialStock` maps each
- * product checked to the stock it started with.
- *  1. initial stock = stock + Σ qty of orders that are pending or paid;
- *  2. reserved = Σ qty of active holds, and available = stock − reserved ≥ 0;
- *  3. every order comes from a converted hold, one order per hold;
- *  4. every idempotency key was consumed at most once.
+ * The contract's invariants for the given products, read from the database at a quiet moment by
+ * the same audit as `npm run audit` (src/audit/stock-audit.ts): the stock ledger, invariant 1,
+ * `reserved`, orders and holds, idempotency keys. `initialStock` maps each product checked to the
+ * stock the test created it with, which the product must have recorded as its initial stock.
  */
 export async function expectInvariants(dataSource: DataSource, initialStock: Map<number, number>): Promise<void> {
-  const rows = await queryRows<ProductState>(
+  const productIds = [...initialStock.keys()];
+  const rows = await queryRows<{ id: number; initial_stock: number }>(
     dataSource,
-    `SELECT p.id, p.stock, p.reserved,
-            (SELECT COALESCE(SUM(h.qty), 0) FROM holds h WHERE h.product_id = p.id AND h.status = 'active') AS active_held,
-            (SELECT COALESCE(SUM(o.qty), 0) FROM orders o WHERE o.product_id = p.id AND o.status IN ('pending', 'paid')) AS ordered
-       FROM products p WHERE p.id IN (?)`,
-    [[...initialStock.keys()]],
+    'SELECT id, initial_stock FROM products WHERE id IN (?)',
+    [productIds],
   );
-  expect(rows).toHaveLength(initialStock.size);
-  for (const row of rows) {
-    const state = {
-      id: Number(row.id),
-      stock: Number(row.stock),
-      reserved: Number(row.reserved),
-      activeHeld: Number(row.active_held),
-      ordered: Number(row.ordered),
-    };
-    expect({ id: state.id, stockPlusOrdered: state.stock + state.ordered }).toEqual({
-      id: state.id,
-      stockPlusOrdered: initialStock.get(state.id),
-    });
-    expect({ id: state.id, reserved: state.reserved }).toEqual({ id: state.id, reserved: state.activeHeld });
-    expect(state.stock - state.reserved).toBeGreaterThanOrEqual(0);
-  }
-
-  const [orphans] = await dataSource.query(
-    `SELECT COUNT(*) AS n FROM orders o JOIN holds h ON h.id = o.hold_id
-      WHERE h.status <> 'converted' OR h.qty <> o.qty OR h.product_id <> o.product_id`,
-  );
-  expect(Number(orphans.n)).toBe(0);
-  const [doubled] = await dataSource.query(
-    'SELECT COUNT(*) AS n FROM (SELECT hold_id FROM orders GROUP BY hold_id HAVING COUNT(*) > 1) d',
-  );
-  expect(Number(doubled.n)).toBe(0);
-  const [reused] = await dataSource.query(
-    `SELECT COUNT(*) AS n FROM (SELECT idempotency_key FROM webhook_logs
-       WHERE result IN ('processed', 'ignored') GROUP BY idempotency_key HAVING COUNT(*) > 1) d`,
-  );
-  expect(Number(reused.n)).toBe(0);
-  const [twiceFinal] = await dataSource.query(
-    `SELECT COUNT(*) AS n FROM (SELECT order_id FROM webhook_logs
-       WHERE result = 'processed' GROUP BY order_id HAVING COUNT(*) > 1) d`,
-  );
-  expect(Number(twiceFinal.n)).toBe(0);
+  expect(new Map(rows.map((r) => [Number(r.id), Number(r.initial_stock)]))).toEqual(initialStock);
+  expect(await auditStock(dataSource, { productIds })).toEqual([]);
 }

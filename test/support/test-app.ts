@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app';
 import { loggerOptions } from '../../src/http/logging';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
-import { HoldSweeper } from '../../src/holds/hold-sweeper';
+import { HoldSweeper } from '../../src/stock/hold-sweeper';
+import { OrderSweeper } from '../../src/stock/order-sweeper';
 import { FakeClock } from './fake-clock';
 import { LogCapture } from './log-capture';
 import { connectTestDatabase, dropDatabase, newDatabaseUrl, TEST_ENGINE } from './test-database';
@@ -24,6 +25,7 @@ export interface TestApp {
   /** The app's log lines (info and up unless LOG_LEVEL says otherwise), parsed. */
   logs: LogCapture;
   sweeper: HoldSweeper;
+  orderSweeper: OrderSweeper;
   close(): Promise<void>;
 }
 
@@ -66,6 +68,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     clock,
     logs,
     sweeper: app.get(HoldSweeper),
+    orderSweeper: app.get(OrderSweeper),
     async close() {
       if (closed) return;
       closed = true;

@@ -3,13 +3,12 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { PinoLogger } from 'nestjs-pino';
 import { Clock } from '../core/clock';
 import { PeriodicJob } from '../core/periodic-job';
-import { DomainEvents } from '../core/domain-events';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { TransactionRunner } from '../database/transaction-runner';
-import { ProductCache } from '../products/product-cache';
+import { HoldsRepository } from '../holds/holds.repository';
+import { HoldsService } from '../holds/holds.service';
 import { ProductsRepository } from '../products/products.repository';
-import { HoldsRepository } from './holds.repository';
+import { StockLedger } from './stock-ledger.service';
 
 /** Products looked at per sweep; the rest wait for the next tick. */
 const PRODUCTS_PER_SWEEP = 200;
@@ -28,19 +27,20 @@ export interface SweepResult {
  */
 @Injectable()
 export class HoldSweeper implements OnModuleInit, OnApplicationShutdown {
-  private readonly job = new PeriodicJob('hold-sweep', () => this.sweep(), (err) =>
-    this.logger.error({ err }, 'hold sweep failed'),
+  private readonly job = new PeriodicJob(
+    'hold-sweep',
+    () => this.sweep(),
+    (err) => this.logger.error({ err }, 'hold sweep failed'),
   );
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly scheduler: SchedulerRegistry,
-    private readonly tx: TransactionRunner,
+    private readonly stock: StockLedger,
     private readonly holds: HoldsRepository,
+    private readonly holdsService: HoldsService,
     private readonly products: ProductsRepository,
-    private readonly cache: ProductCache,
     private readonly clock: Clock,
-    private readonly events: DomainEvents,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(HoldSweeper.name);
@@ -63,12 +63,10 @@ export class HoldSweeper implements OnModuleInit, OnApplicationShutdown {
     const candidates = await this.holds.productsWithOverdueHolds(this.clock.now(), PRODUCTS_PER_SWEEP);
     const result: SweepResult = { expired: 0, products: [], skipped: [] };
     for (const productId of candidates) {
-      const expired = await this.tx.run(async (manager) => {
+      const expired = await this.stock.transaction(async (manager) => {
         if (!(await this.products.tryLock(manager, productId))) return null;
-        // Decided by the time under the lock, like every other expiry decision.
-        const freed = await this.holds.expireOverdue(manager, productId, this.clock.now());
-        await this.products.addReserved(manager, productId, -freed.units);
-        return freed.count;
+        // The clock is read once the lock is held: a sweep that waited decides by then.
+        return this.holdsService.expireOverdueLocked(manager, productId, this.clock.now());
       });
       if (expired === null) {
         result.skipped.push(productId);
@@ -76,10 +74,6 @@ export class HoldSweeper implements OnModuleInit, OnApplicationShutdown {
         result.expired += expired;
         result.products.push(productId);
       }
-    }
-    if (result.products.length > 0) {
-      await this.cache.invalidate(...result.products);
-      this.events.emit('holds_expired', { count: result.expired, products: result.products });
     }
     return result;
   }

@@ -1,0 +1,116 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Clock } from '../core/clock';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { StockLedger } from '../stock/stock-ledger.service';
+import { Order, OrderStatus } from './order';
+import { OrdersRepository } from './orders.repository';
+
+/** Overdue orders expired per product and sweep; the rest wait for the next tick. */
+const ORDERS_PER_PRODUCT_SWEEP = 1_000;
+
+/**
+ * Every move of an order between statuses after it was created, each with its units in the same
+ * transaction (through the StockLedger) and its event after the commit:
+ *
+ *   pending ─ success ────────────→ paid
+ *   pending ─ failed ─────────────→ failed      (units back)
+ *   pending ─ pay_by passed ──────→ expired     (units back)
+ *   pending ─ cancel ─────────────→ cancelled   (units back)
+ *   expired | cancelled ─ success → paid        (units taken again, if free)
+ *                                 → refund_due  (if not: the money goes back)
+ *
+ * Callers hold the product's row lock (the fixed lock order: product, then order), so two moves
+ * of one order never interleave: whichever comes first wins, the other sees its result.
+ */
+@Injectable()
+export class OrderLifecycle {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly orders: OrdersRepository,
+    private readonly stock: StockLedger,
+    private readonly clock: Clock,
+  ) {}
+
+  payBy(createdAt: Date): Date {
+    return new Date(createdAt.getTime() + this.config.orderPaymentTimeoutSeconds * 1000);
+  }
+
+  /**
+   * Locks the order and applies its deadline: a pending order past `pay_by` is expired here, so
+   * whatever the caller does next starts from the order's real status. The clock is read after
+   * the locks are held: a caller that waited for them decides by the time it got them.
+   */
+  async lockCurrent(manager: EntityManager, id: string): Promise<Order> {
+    const order = (await this.orders.lockById(manager, id))!;
+    if (order.status === 'pending' && order.payBy.getTime() <= this.clock.now().getTime()) {
+      await this.expire(manager, order.productId, [order]);
+      return { ...order, status: 'expired' };
+    }
+    return order;
+  }
+
+  /** The sweep's step for one product, under its lock: expires its overdue pending orders. */
+  async expireOverdue(manager: EntityManager, productId: number): Promise<string[]> {
+    const overdue = await this.orders.lockOverdue(manager, productId, this.clock.now(), ORDERS_PER_PRODUCT_SWEEP);
+    await this.expire(manager, productId, overdue);
+    return overdue.map((o) => o.id);
+  }
+
+  async cancel(manager: EntityManager, order: Order): Promise<Order> {
+    await this.move(manager, order, 'cancelled');
+    await this.stock.returnOrderUnits(manager, order.productId, [order], 'order_cancelled');
+    this.stock.emitAfterCommit(manager, 'order_cancelled', this.fields(order));
+    return { ...order, status: 'cancelled' };
+  }
+
+  async pay(manager: EntityManager, order: Order): Promise<Order> {
+    await this.move(manager, order, 'paid');
+    return { ...order, status: 'paid' };
+  }
+
+  async fail(manager: EntityManager, order: Order): Promise<Order> {
+    await this.move(manager, order, 'failed');
+    await this.stock.returnOrderUnits(manager, order.productId, [order], 'payment_failed');
+    return { ...order, status: 'failed' };
+  }
+
+  /**
+   * A payment for an order that had already given its units back (expired or cancelled): it is
+   * paid if its units can be taken again now, else it is owed a refund.
+   */
+  async payLate(manager: EntityManager, order: Order): Promise<Order> {
+    if (await this.stock.takeForLatePayment(manager, order.productId, order)) {
+      await this.move(manager, order, 'paid');
+      return { ...order, status: 'paid' };
+    }
+    await this.move(manager, order, 'refund_due');
+    this.stock.emitAfterCommit(manager, 'payment_refund_due', {
+      ...this.fields(order),
+      amount: order.amount,
+      previous_status: order.status,
+    });
+    return { ...order, status: 'refund_due' };
+  }
+
+  private async expire(manager: EntityManager, productId: number, orders: Array<{ id: string; qty: number }>): Promise<void> {
+    if (orders.length === 0) return;
+    const ids = orders.map((o) => o.id);
+    const moved = await this.orders.transition(manager, ids, 'pending', 'expired');
+    if (moved !== orders.length) throw new Error(`expected to expire ${orders.length} locked order(s), expired ${moved}`);
+    await this.stock.returnOrderUnits(manager, productId, orders, 'order_expired');
+    this.stock.emitAfterCommit(manager, 'order_expired', { count: ids.length, order_ids: ids, product_id: productId });
+  }
+
+  /** Throws when the order is not in the status the caller locked it in: a broken lock order. */
+  private async move(manager: EntityManager, order: Order, to: OrderStatus): Promise<void> {
+    if ((await this.orders.transition(manager, [order.id], order.status, to)) !== 1) {
+      throw new Error(`order ${order.id} was not ${order.status} under its lock`);
+    }
+  }
+
+  private fields(order: Order): Record<string, unknown> {
+    return { order_id: order.id, product_id: order.productId, qty: order.qty };
+  }
+}
