@@ -3,6 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
+import { DestinationStream } from 'pino';
 import { Clock } from './core/clock';
 import { loggerOptions, wantsPrettyLogs } from './http/logging';
 import { IS_CONNECTION_ERROR, ProblemDetailsFilter } from './http/problem-details.filter';
@@ -28,6 +29,8 @@ import { SweepsModule } from './stock/sweeps.module';
 export interface AppOverrides {
   /** Replaces the system clock (tests move time instead of sleeping). */
   clock?: Clock;
+  /** Where the JSON log lines go instead of stdout (tests read the events back). */
+  logDestination?: DestinationStream;
 }
 
 @Module({})
@@ -39,7 +42,10 @@ export class AppModule {
         ConfigModule.forRoot(config),
         CoreModule.forRoot(overrides.clock),
         LoggerModule.forRoot(
-          loggerOptions({ level: config.logLevel, pretty: wantsPrettyLogs(config.nodeEnv, process.stdout.isTTY === true) }),
+          loggerOptions(
+            { level: config.logLevel, pretty: wantsPrettyLogs(config.nodeEnv, process.stdout.isTTY === true) },
+            overrides.logDestination,
+          ),
         ),
         DatabaseModule.forRoot(config),
         CacheModule.register(cacheModuleOptions(config)),

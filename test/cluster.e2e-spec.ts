@@ -6,6 +6,7 @@ import { newProduct } from './support/factories';
 import { ServerProcess, startServerProcess } from './support/server-process';
 import { connectTo } from './support/shared-database';
 import { dropDatabase, newDatabaseUrl } from './support/test-database';
+import { expectStormOutcome } from './support/storm';
 
 function logLines(server: ServerProcess, message: string): Array<Record<string, unknown>> {
   return server
@@ -55,8 +56,7 @@ describe('cluster mode (CLUSTER_WORKERS=2)', () => {
     const responses = await Promise.all(
       Array.from({ length: 60 }, () => request(server.url).post('/api/holds').send({ product_id: product.id, qty: 1 })),
     );
-    expect(responses.filter((r) => r.status === 201)).toHaveLength(20);
-    expect(responses.filter((r) => r.status === 409)).toHaveLength(40);
+    expectStormOutcome(responses, 20);
     await expectInvariants(dataSource, new Map([[product.id, 20]]));
 
     // Whichever worker answers the scrape, it reports the whole cluster.

@@ -120,7 +120,9 @@ describe('Dockerfile', () => {
   });
 
   it('copies only what .dockerignore lets through', () => {
-    const ignored = read('.dockerignore').split('\n').map((l) => l.trim());
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim());
     for (const entry of ['node_modules', 'dist', '.git']) expect(ignored).toContain(entry);
     for (const copied of ['src', 'public', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json']) {
       expect(ignored).not.toContain(copied);

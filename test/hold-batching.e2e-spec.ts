@@ -5,6 +5,7 @@ import { postHold } from './support/http';
 import { expectInvariants } from './support/invariants';
 import { lockProductRow, until } from './support/row-lock';
 import { startTestApp, TestApp } from './support/test-app';
+import { expectStormOutcome } from './support/storm';
 
 /** Units held by a product's active holds, and its `reserved` column. */
 async function held(t: TestApp, productId: number): Promise<{ units: number; reserved: number }> {
@@ -33,7 +34,10 @@ describe('hold batching (group commit), against MariaDB', () => {
 
     const granted = responses.filter((r) => r.status === 201);
     const refused = responses.filter((r) => r.status === 409);
-    expect(granted.length + refused.length).toBe(400);
+    // A loaded box may shed some with 503 + Retry-After (the contract's answer); nothing else.
+    const shed = responses.filter((r) => r.status === 503);
+    expect(granted.length + refused.length + shed.length).toBe(400);
+    for (const r of shed) expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     const grantedUnits = granted.reduce((sum, r) => sum + r.body.qty, 0);
     expect(grantedUnits).toBeLessThanOrEqual(500);
     expect(await held(t, product.id)).toEqual({ units: grantedUnits, reserved: grantedUnits });
@@ -147,9 +151,7 @@ describe('HOLD_BATCHING=off: one transaction per request (the baseline)', () => 
     expect(t.app.get(HoldsService).batcher).toBeNull();
     const product = await newProduct(t.dataSource, { stock: 40 });
     const responses = await Promise.all(Array.from({ length: 200 }, () => postHold(t.url, product.id)));
-    const statuses = responses.map((r) => r.status);
-    expect(statuses.filter((s) => s === 201)).toHaveLength(40);
-    expect(statuses.filter((s) => s === 409)).toHaveLength(160);
+    expectStormOutcome(responses, 40);
     await expectInvariants(t.dataSource, new Map([[product.id, 40]]));
   });
 });

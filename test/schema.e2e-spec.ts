@@ -7,12 +7,28 @@ import { newId } from '../src/core/ids';
 import { HoldsRepository } from '../src/holds/holds.repository';
 import { newHold, newProduct } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
+import { TEST_ENGINE } from './support/test-database';
 
 /**
  * The promises the schema itself keeps, on whichever engine the suite runs (MySQL's unsigned
  * columns are CHECK (x >= 0) on SQLite): a bug in the code must fail a statement, never corrupt
  * the stock.
  */
+// The specific constraint each refusal comes from, as each engine words it: a test that accepted
+// any error would pass on a typo in the statement.
+const mysql = TEST_ENGINE === 'mysql';
+/** An unsigned column (MySQL) or its CHECK (x >= 0) (SQLite, which has no UNSIGNED). */
+const unsigned = (column: string) =>
+  // MySQL words it "Out of range value for column 'stock'" or "... out of range in '...`stock` - 3'".
+  mysql
+    ? new RegExp(`out of range.*\\b${column}\\b`, 'i')
+    : new RegExp(`CHECK constraint failed: chk_products_${column}_unsigned`);
+const check = (name: string) =>
+  mysql ? new RegExp(`CONSTRAINT \`${name}\` failed`) : new RegExp(`CHECK constraint failed: ${name}\\b`);
+/** SQLite does not name the foreign key in its message. */
+const foreignKey = (name: string) =>
+  mysql ? new RegExp(`a foreign key constraint fails .*CONSTRAINT \`${name}\``) : /FOREIGN KEY constraint failed/;
+
 describe('schema (e2e): the database refuses what would break an invariant', () => {
   let t: TestApp;
 
@@ -32,12 +48,18 @@ describe('schema (e2e): the database refuses what would break an invariant', () 
 
   it('never lets stock or reserved go negative, nor reserved pass stock', async () => {
     const p = await newProduct(t.dataSource, { stock: 2 });
-    await expect(execute(t.dataSource, 'UPDATE products SET stock = stock - 3 WHERE id = ?', [p.id])).rejects.toThrow();
-    await expect(execute(t.dataSource, 'UPDATE products SET reserved = reserved - 1 WHERE id = ?', [p.id])).rejects.toThrow();
-    await expect(execute(t.dataSource, 'UPDATE products SET reserved = 3 WHERE id = ?', [p.id])).rejects.toThrow();
-    await expect(
-      execute(t.dataSource, "INSERT INTO products (name, price, stock) VALUES ('Minus', '1.00', -1)"),
-    ).rejects.toThrow();
+    await expect(execute(t.dataSource, 'UPDATE products SET stock = stock - 3 WHERE id = ?', [p.id])).rejects.toThrow(
+      unsigned('stock'),
+    );
+    await expect(execute(t.dataSource, 'UPDATE products SET reserved = reserved - 1 WHERE id = ?', [p.id])).rejects.toThrow(
+      unsigned('reserved'),
+    );
+    await expect(execute(t.dataSource, 'UPDATE products SET reserved = 3 WHERE id = ?', [p.id])).rejects.toThrow(
+      check('chk_products_reserved'),
+    );
+    await expect(execute(t.dataSource, "INSERT INTO products (name, price, stock) VALUES ('Minus', '1.00', -1)")).rejects.toThrow(
+      unsigned('stock'),
+    );
     expect(await units(p.id)).toEqual({ stock: 2, reserved: 0 });
     await execute(t.dataSource, 'UPDATE products SET reserved = 2 WHERE id = ?', [p.id]);
     expect(await units(p.id)).toEqual({ stock: 2, reserved: 2 });
@@ -56,9 +78,7 @@ describe('schema (e2e): the database refuses what would break an invariant', () 
     await insertOrder();
     const second = await insertOrder().catch((error: unknown) => error);
     expect(isDuplicateKey(second)).toBe(true);
-    const [{ n }] = await queryRows<{ n: number }>(t.dataSource, 'SELECT COUNT(*) AS n FROM orders WHERE hold_id = ?', [
-      hold.id,
-    ]);
+    const [{ n }] = await queryRows<{ n: number }>(t.dataSource, 'SELECT COUNT(*) AS n FROM orders WHERE hold_id = ?', [hold.id]);
     expect(Number(n)).toBe(1);
   });
 
@@ -123,6 +143,7 @@ describe('schema (e2e): the database refuses what would break an invariant', () 
       [newId(), new Date()],
     ).catch((error: unknown) => error);
     expect(missing).toBeInstanceOf(Error);
+    expect((missing as Error).message).toMatch(foreignKey('fk_holds_product'));
     expect(isDuplicateKey(missing)).toBe(false);
     const p = await newProduct(t.dataSource);
     await expect(
@@ -131,14 +152,14 @@ describe('schema (e2e): the database refuses what would break an invariant', () 
         p.id,
         new Date(),
       ]),
-    ).rejects.toThrow();
+    ).rejects.toThrow(check('chk_holds_status'));
     await expect(
       execute(t.dataSource, "INSERT INTO holds (id, product_id, qty, status, expires_at) VALUES (?, ?, 0, 'active', ?)", [
         newId(),
         p.id,
         new Date(),
       ]),
-    ).rejects.toThrow();
+    ).rejects.toThrow(check('chk_holds_qty'));
   });
 
   it('stores times in UTC with milliseconds: written raw, read by the repository, compared in SQL, read back the same', async () => {
@@ -174,12 +195,21 @@ describe('schema (e2e): the database refuses what would break an invariant', () 
   it('reads prices as decimal strings with two places', async () => {
     const cheap = await newProduct(t.dataSource, { price: '0.10', stock: 3 });
     const round = await newProduct(t.dataSource, { price: '59.90', stock: 3 });
-    await request(t.url).get(`/api/products/${cheap.id}`).expect(200).expect((res) => expect(res.body.price).toBe('0.10'));
-    await request(t.url).get(`/api/products/${round.id}`).expect(200).expect((res) => expect(res.body.price).toBe('59.90'));
+    await request(t.url)
+      .get(`/api/products/${cheap.id}`)
+      .expect(200)
+      .expect((res) => expect(res.body.price).toBe('0.10'));
+    await request(t.url)
+      .get(`/api/products/${round.id}`)
+      .expect(200)
+      .expect((res) => expect(res.body.price).toBe('59.90'));
     const hold = await request(t.url).post('/api/holds').send({ product_id: round.id, qty: 3 }).expect(201);
     const order = await request(t.url).post('/api/orders').send({ hold_id: hold.body.id }).expect(201);
     expect(order.body.amount).toBe('179.70');
-    await request(t.url).get(`/api/orders/${order.body.id}`).expect(200).expect((res) => expect(res.body.amount).toBe('179.70'));
+    await request(t.url)
+      .get(`/api/orders/${order.body.id}`)
+      .expect(200)
+      .expect((res) => expect(res.body.amount).toBe('179.70'));
   });
 
   it('reads raw DECIMALs and JSON text the same way on either engine', async () => {

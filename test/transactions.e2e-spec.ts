@@ -4,9 +4,25 @@ import { ProductsRepository } from '../src/products/products.repository';
 import { StockLedger } from '../src/stock/stock-ledger.service';
 import { expectInvariants } from './support/invariants';
 import { newProduct } from './support/factories';
+import { watchLockWaits } from './support/lock-waits';
 import { startTestApp, TestApp } from './support/test-app';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Resolves once the service's statement waits for the open transaction. MySQL: seen in the
+ * database (a row-lock wait in PROCESSLIST). SQLite: the wait is the process's one-writer mutex,
+ * which the database cannot show; there the outcome (committed-only values) is what is checked.
+ */
+async function waitedOn(t: TestApp): Promise<void> {
+  if (t.config.database.engine !== 'mysql') return;
+  const waits = await watchLockWaits(t.config.database);
+  try {
+    await waits.atLeast(1);
+  } finally {
+    await waits.close();
+  }
+}
 
 /**
  * TransactionRunner on either engine: MySQL serializes on the product row lock, SQLite runs the
@@ -62,15 +78,25 @@ describe('transactions (e2e)', () => {
 
     const during = await request(t.url).get(`/api/products/${p.id}`).expect(200);
     expect(during.body).toMatchObject({ stock: 10, available: 10 });
-    const list = await request(t.url).get(`/api/products?after_id=${p.id - 1}&limit=1`).expect(200);
+    const list = await request(t.url)
+      .get(`/api/products?after_id=${p.id - 1}&limit=1`)
+      .expect(200);
     expect(list.body.data[0]).toMatchObject({ id: p.id, available: 10 });
-    const hold = request(t.url).post('/api/holds').send({ product_id: p.id, qty: 7 }).then((res) => res);
-    await sleep(50);
+    let answered = false;
+    const hold = request(t.url)
+      .post('/api/holds')
+      .send({ product_id: p.id, qty: 7 })
+      .then((res) => ((answered = true), res));
+    await waitedOn(t);
+    expect(answered).toBe(false);
     finish();
     await expect(doomed).rejects.toThrow('rolled back on purpose');
 
     expect((await hold).status).toBe(201);
-    await request(t.url).get(`/api/products/${p.id}`).expect(200).expect((res) => expect(res.body.available).toBe(3));
+    await request(t.url)
+      .get(`/api/products/${p.id}`)
+      .expect(200)
+      .expect((res) => expect(res.body.available).toBe(3));
     await expectInvariants(t.dataSource, new Map([[p.id, 10]]));
   });
 
@@ -88,8 +114,12 @@ describe('transactions (e2e)', () => {
     });
     await written;
     // A column the ledger does not own: stock moves only with its ledger row, inside a transaction.
-    const restock = tx.autocommit((manager) => manager.query("UPDATE products SET name = 'renamed' WHERE id = ?", [p.id]));
-    await sleep(30);
+    let restocked = false;
+    const restock = tx
+      .autocommit((manager) => manager.query("UPDATE products SET name = 'renamed' WHERE id = ?", [p.id]))
+      .then(() => (restocked = true));
+    await waitedOn(t);
+    expect(restocked).toBe(false);
     finish();
     await expect(doomed).rejects.toThrow('rolled back on purpose');
     await restock;

@@ -126,6 +126,50 @@ describe('loadConfig: payment safety settings', () => {
     expect([config.rateLimitPerMinute, config.webhookRateLimitPerMinute]).toEqual([0, 30]);
     expect(() => loadConfig({ WEBHOOK_RATE_LIMIT_PER_MINUTE: '-1' })).toThrow(/WEBHOOK_RATE_LIMIT_PER_MINUTE/);
   });
+
+  describe('the refusal names the variable and says what is wrong with the value', () => {
+    it.each([
+      [{ PORT: 'abc' }, 'Invalid configuration: PORT must be a whole number, got "abc"'],
+      [{ HOLD_TTL_SECONDS: '0' }, 'Invalid configuration: HOLD_TTL_SECONDS must be between 1 and 86400, got 0'],
+      [{ HOLD_TTL_SECONDS: '86401' }, 'Invalid configuration: HOLD_TTL_SECONDS must be between 1 and 86400, got 86401'],
+      [{ DB_POOL_SIZE: '0' }, 'Invalid configuration: DB_POOL_SIZE must be between 1 and 1000, got 0'],
+      [
+        { LOG_LEVEL: 'loud' },
+        'Invalid configuration: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+      ],
+      [{ HOLD_BATCHING: 'maybe' }, 'Invalid configuration: HOLD_BATCHING must be on or off, got "maybe"'],
+      [{ REDIS_URL: 'http://redis:6379' }, 'Invalid configuration: REDIS_URL must start with redis:// or rediss://'],
+      [{ REDIS_URL: 'cache+redis://redis:6379' }, 'Invalid configuration: REDIS_URL must start with redis:// or rediss://'],
+      [
+        { DATABASE_URL: 'not a url' },
+        'Invalid configuration: DATABASE_URL is not a valid URL (expected mysql://user:pass@host:3306/db)',
+      ],
+      [{ DATABASE_URL: 'postgres://h/db' }, 'Invalid configuration: DATABASE_URL must use mysql:// or sqlite: (got postgres://)'],
+      [{ DATABASE_URL: 'my-sqlite:x' }, 'Invalid configuration: DATABASE_URL must use mysql:// or sqlite: (got my-sqlite://)'],
+      [
+        { DATABASE_URL: 'mysql://h/a-b' },
+        'Invalid configuration: DATABASE_URL must name a database of letters, digits and _ (mysql://host/db)',
+      ],
+    ])('%j', (env, message) => {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      let error: unknown;
+      try {
+        loadConfig(env);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toMatchObject({ name: 'ConfigError', message });
+    });
+  });
+
+  it('accepts the limits themselves, trims values, and takes mariadb:// as MySQL', () => {
+    expect(loadConfig({ HOLD_TTL_SECONDS: ' 86400 ', PORT: '65535' })).toMatchObject({ holdTtlSeconds: 86400, port: 65535 });
+    expect(loadConfig({ LOG_LEVEL: '  debug ' }).logLevel).toBe('debug');
+    expect(loadConfig({ NODE_ENV: '  ' }).nodeEnv).toBe('development');
+    expect(loadConfig({ DATABASE_URL: 'mariadb://u@h/shop' }).database).toMatchObject({ engine: 'mysql', database: 'shop' });
+    expect(loadConfig({ DATABASE_URL: 'mysql://u@h/shop' }).database.display).toBe('mysql://u@h/shop');
+    expect(loadConfig({ DATABASE_URL: 'mysql://u:pw@h/shop' }).database.display).toBe('mysql://u:***@h/shop');
+  });
 });
 
 describe('loadConfig: live stock', () => {

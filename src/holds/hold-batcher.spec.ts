@@ -1,4 +1,4 @@
-import { HoldQueueFullError } from '../core/errors';
+import { HoldQueueFullError, HoldQueueTimeoutError } from '../core/errors';
 import { HoldBatcher } from './hold-batcher';
 
 /** A grant whose transactions the test finishes by hand, recording each batch it was given. */
@@ -111,5 +111,71 @@ describe('HoldBatcher (the batching rules, with a hand-driven grant)', () => {
     batches[1].finish();
     await draining;
     expect(await Promise.all(answers)).toEqual(['a:ok', 'b:ok']);
+  });
+
+  describe('the queue wait limit (maxWaitMs), on fake timers', () => {
+    beforeEach(() => jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] }));
+    afterEach(() => jest.useRealTimers());
+
+    it('refuses a request still queued at maxWaitMs with a 503 that says retry, and keeps the others in order', async () => {
+      const { grant, batches } = manualGrant();
+      const batcher = new HoldBatcher(grant, { maxBatch: 10, maxQueue: 100, maxWaitMs: 500 });
+      const first = batcher.submit(3, 'a');
+      const late = batcher.submit(3, 'b');
+      late.catch(() => undefined);
+      jest.advanceTimersByTime(499);
+      expect(batcher.queued(3)).toBe(1);
+      jest.advanceTimersByTime(1);
+      await expect(late).rejects.toBeInstanceOf(HoldQueueTimeoutError);
+      await expect(late).rejects.toMatchObject({ status: 503, headers: { 'retry-after': '1' } });
+      expect(batcher.queued(3)).toBe(0);
+      const next = batcher.submit(3, 'c');
+      batches[0].finish();
+      await settle();
+      expect(batches.map((b) => b.requests)).toEqual([['a'], ['c']]);
+      batches[1].finish();
+      expect(await Promise.all([first, next])).toEqual(['a:ok', 'c:ok']);
+    });
+
+    it('never refuses a request once its batch has started, however long the batch takes', async () => {
+      const { grant, batches } = manualGrant();
+      const batcher = new HoldBatcher(grant, { maxBatch: 10, maxQueue: 100, maxWaitMs: 500 });
+      const first = batcher.submit(4, 'a');
+      const second = batcher.submit(4, 'b');
+      batches[0].finish();
+      await settle();
+      expect(batches.map((b) => b.requests)).toEqual([['a'], ['b']]);
+      jest.advanceTimersByTime(10_000);
+      batches[1].finish();
+      expect(await Promise.all([first, second])).toEqual(['a:ok', 'b:ok']);
+    });
+
+    it('waits two seconds by default before refusing a queued request', async () => {
+      const { grant } = manualGrant();
+      const batcher = new HoldBatcher(grant, { maxBatch: 10, maxQueue: 100 });
+      void batcher.submit(5, 'a');
+      const queued = batcher.submit(5, 'b');
+      queued.catch(() => undefined);
+      jest.advanceTimersByTime(1_999);
+      expect(batcher.queued(5)).toBe(1);
+      jest.advanceTimersByTime(1);
+      await expect(queued).rejects.toBeInstanceOf(HoldQueueTimeoutError);
+    });
+  });
+
+  it('counts nothing queued for a product it has never seen, and drains only once every product is done', async () => {
+    const { grant, batches } = manualGrant();
+    const batcher = new HoldBatcher(grant, { maxBatch: 10, maxQueue: 100 });
+    expect(batcher.queued(99)).toBe(0);
+    await batcher.drain();
+    const answers = [batcher.submit(1, 'x'), batcher.submit(2, 'y')];
+    let drained = false;
+    const drain = batcher.drain().then(() => (drained = true));
+    batches[0].finish();
+    await settle();
+    expect(drained).toBe(false);
+    batches[1].finish();
+    await drain;
+    expect(await Promise.all(answers)).toEqual(['x:ok', 'y:ok']);
   });
 });

@@ -1,6 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Params, PARAMS_PROVIDER_TOKEN } from 'nestjs-pino';
-import pino, { Logger } from 'pino';
+import pino, { DestinationStream, Logger } from 'pino';
 
 export interface LogSettings {
   level: string;
@@ -18,14 +18,16 @@ export interface LogSettings {
  * logger and an AsyncLocalStorage context for every request, and ran through @fastify/middie,
  * whether or not the level let a request line out. Request lines come from logRequests below.
  */
-export function loggerOptions(settings: LogSettings): Params {
-  const logger = pino({
+export function loggerOptions(settings: LogSettings, destination?: DestinationStream): Params {
+  const options: pino.LoggerOptions = {
     level: settings.level,
-    ...(settings.pretty && prettyTransportAvailable()
+    ...(settings.pretty && !destination && prettyTransportAvailable()
       ? { transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } }
       : {}),
     redact: ['req.headers.authorization', 'req.headers["webhook-signature"]', 'req.headers.cookie'],
-  });
+  };
+  // stdout unless a destination is given (the tests capture the lines to assert each event).
+  const logger = destination ? pino(options, destination) : pino(options);
   return { forRoutes: [], pinoHttp: { logger } };
 }
 

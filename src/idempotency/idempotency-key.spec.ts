@@ -31,4 +31,14 @@ describe('request fingerprint', () => {
     expect(requestFingerprint({ qty: 2 })).not.toBe(requestFingerprint({ qty: '2' }));
     expect(requestFingerprint(undefined)).toMatch(/^[0-9a-f]{64}$/);
   });
+
+  it('reads arrays in order and nested objects by key, and tells null, an empty array and an empty object apart', () => {
+    const body = { items: [{ b: 1, a: [2, 3] }, null], n: null };
+    expect(requestFingerprint(body)).toBe(requestFingerprint({ n: null, items: [{ a: [2, 3], b: 1 }, null] }));
+    expect(requestFingerprint({ items: [1, 2] })).not.toBe(requestFingerprint({ items: [2, 1] }));
+    expect(requestFingerprint({ items: [12] })).not.toBe(requestFingerprint({ items: [1, 2] }));
+    expect(requestFingerprint({ a: 1, b: 2 })).not.toBe(requestFingerprint({ a: '1,"b":2' }));
+    const empties = [null, [], {}, '', 0].map((body) => requestFingerprint(body));
+    expect(new Set(empties).size).toBe(empties.length);
+  });
 });

@@ -24,7 +24,10 @@ export class LiveStockModule implements OnModuleInit {
    * ever: they are ended before it (preClose), and their clients reconnect to another instance.
    */
   onModuleInit(): void {
-    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    // An application context without HTTP (a CLI, the tests' middle tier) has no streams to end.
+    const httpAdapter = this.adapterHost.httpAdapter as HttpAdapterHost['httpAdapter'] | undefined;
+    if (!httpAdapter) return;
+    const fastify = httpAdapter.getInstance<FastifyInstance>();
     fastify.addHook('preClose', (done) => {
       this.feed.closeAll();
       done();

@@ -4,6 +4,8 @@ import { IDEMPOTENCY_LEASE_SECONDS } from '../../src/idempotency/idempotency.ser
 import { newProduct } from '../support/factories';
 import { expectInvariants } from '../support/invariants';
 import { startTestApp, TestApp } from '../support/test-app';
+import { HoldsService } from '../../src/holds/holds.service';
+import { until } from '../support/row-lock';
 
 /**
  * The Idempotency-Key cases that need a request stalled inside its transaction, staged by
@@ -62,7 +64,6 @@ describe('Idempotency-Key with a request stalled in its transaction (e2e, MySQL)
     await expectInvariants(t.dataSource, new Map([[product.id, 5]]));
   });
 
-
   it('never executes twice when a slow owner outlives its lease: the hold and its key commit together or not at all', async () => {
     const product = await newProduct(t.dataSource, { stock: 5 });
     const key = newKey();
@@ -70,8 +71,12 @@ describe('Idempotency-Key with a request stalled in its transaction (e2e, MySQL)
     const slow = postHold(key, { product_id: product.id, qty: 1 }).then((r) => r);
     await untilClaimed(key);
     t.clock.advance(IDEMPOTENCY_LEASE_SECONDS + 1);
-    const retry = postHold(key, { product_id: product.id, qty: 1 }).then((r) => r);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    let retrySettled = false;
+    const retry = postHold(key, { product_id: product.id, qty: 1 }).then((r) => ((retrySettled = true), r));
+    // The retry has done all it can while the owner is stalled: answered already, or queued
+    // behind the owner's batch for the product (seen in the batcher). Only then the owner goes on.
+    const batcher = t.app.get(HoldsService).batcher!;
+    await until(() => retrySettled || batcher.queued(product.id) >= 1);
     await lock.commitTransaction();
     await lock.release();
     const statuses = [(await slow).status, (await retry).status].sort();
@@ -83,5 +88,4 @@ describe('Idempotency-Key with a request stalled in its transaction (e2e, MySQL)
     expect(JSON.parse(row.response_body)).toEqual(winner.body);
     await expectInvariants(t.dataSource, new Map([[product.id, 5]]));
   });
-
 });

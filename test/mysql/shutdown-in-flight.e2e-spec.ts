@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createConnection, Connection } from 'mysql2/promise';
 import request from 'supertest';
 import { startServerProcess } from '../support/server-process';
@@ -9,6 +11,20 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs = 15_000): P
     if (Date.now() > deadline) throw new Error('condition not reached in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+const run = promisify(execFile);
+
+/** Connections waiting in the accept queue of the server's listening socket (Recv-Q of ss -l). */
+async function acceptQueue(port: number): Promise<number> {
+  const { stdout } = await run('ss', ['-Hltn', `( sport = :${port} )`]);
+  return stdout.trim() === '' ? 0 : Number(stdout.trim().split(/\s+/)[1]);
+}
+
+/** Established connections to the server's port (the server's side of each). */
+async function established(port: number): Promise<number> {
+  const { stdout } = await run('ss', ['-Htn', 'state', 'established', `( sport = :${port} )`]);
+  return stdout.split('\n').filter((line) => line.trim() !== '').length;
 }
 
 /**
@@ -51,16 +67,27 @@ describe('process lifecycle with requests in flight at SIGTERM (e2e, MySQL, the 
           ),
       );
       // They are inside the server: one transaction waits on the product row lock and the
-      // others queue behind it for the next batch. Give the stragglers a moment to connect.
+      // others queue behind it for the next batch.
       await waitFor(async () => {
         const [rows] = await db.query(
           "SELECT COUNT(*) AS n FROM information_schema.processlist WHERE db = DATABASE() AND info LIKE '%FOR UPDATE%'",
         );
         return Number((rows as Array<{ n: number }>)[0].n) >= 1;
       });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // And every connection is the server's: none left in the kernel's accept queue of the
+      // listening socket (ss's Recv-Q), where closing the port would reset it unanswered.
+      await waitFor(async () => (await acceptQueue(first.port)) === 0 && (await established(first.port)) >= 30);
       const exitCode = first.stop('SIGTERM');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The shutdown has begun when the port refuses new connections: only then the lock goes,
+      // so the requests in flight are answered during the shutdown, not before it.
+      await waitFor(async () => {
+        try {
+          await fetch(`${first.url}/health`);
+          return false;
+        } catch (error) {
+          return (error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED';
+        }
+      });
       await blocker.query('COMMIT');
       statuses = await Promise.all(inFlight);
       expect(await exitCode).toBe(0);

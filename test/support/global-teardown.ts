@@ -1,6 +1,6 @@
 import { createConnection } from 'mysql2/promise';
-import { rmSync } from 'node:fs';
-import { adminUrl, sqliteRunDir, TEST_DB_PREFIX, TEST_ENGINE } from './test-database';
+import { existsSync, rmSync } from 'node:fs';
+import { adminUrl, mysqlUsedMarker, sqliteRunDir, TEST_DB_PREFIX, TEST_ENGINE } from './test-database';
 
 /** Drops whatever databases this run left behind (a file that crashed before its own cleanup). */
 export default async function globalTeardown(): Promise<void> {
@@ -10,6 +10,9 @@ export default async function globalTeardown(): Promise<void> {
     rmSync(sqliteRunDir(), { recursive: true, force: true });
     return;
   }
+  // No test named a MySQL database (pure specs only): nothing to drop, no server to reach.
+  if (!existsSync(mysqlUsedMarker())) return;
+  rmSync(mysqlUsedMarker(), { force: true });
   const admin = await createConnection(adminUrl());
   try {
     const [rows] = await admin.query('SHOW DATABASES LIKE ?', [`${TEST_DB_PREFIX}${runId}\\_%`]);

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { assertFreshBuild, BUILT_MAIN } from './fresh-build';
 
 export interface ServerProcess {
   url: string;
@@ -12,8 +12,6 @@ export interface ServerProcess {
   /** Sends a signal and waits for the exit; resolves with the exit code (null if killed). */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
-
-const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
 
 /** A free TCP port on loopback. */
 export async function freePort(): Promise<number> {
@@ -28,11 +26,12 @@ export async function freePort(): Promise<number> {
 
 /**
  * Runs the built service (`dist/main.js`, built by `npm test`'s pretest step) as a child
- * process, the way production runs it, and waits until /health answers.
+ * process, the way production runs it, and waits until /health answers. Refuses a stale dist/.
  */
 export async function startServerProcess(env: Record<string, string>, readyTimeoutMs = 30_000): Promise<ServerProcess> {
+  assertFreshBuild();
   const port = await freePort();
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [BUILT_MAIN], {
     // Rate limits off unless a test sets them: storms come from one IP.
     env: {
       PATH: process.env.PATH ?? '',

@@ -1,10 +1,14 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { PinoLogger } from 'nestjs-pino';
+import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app';
+import { loggerOptions } from '../../src/http/logging';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { HoldSweeper } from '../../src/stock/hold-sweeper';
 import { OrderSweeper } from '../../src/stock/order-sweeper';
 import { FakeClock } from './fake-clock';
+import { LogCapture } from './log-capture';
 import { connectTestDatabase, dropDatabase, newDatabaseUrl, TEST_ENGINE } from './test-database';
 
 export interface TestApp {
@@ -18,6 +22,8 @@ export interface TestApp {
   dataSource: DataSource;
   config: AppConfig;
   clock: FakeClock;
+  /** The app's log lines (info and up unless LOG_LEVEL says otherwise), parsed. */
+  logs: LogCapture;
   sweeper: HoldSweeper;
   orderSweeper: OrderSweeper;
   close(): Promise<void>;
@@ -32,7 +38,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const databaseUrl = env.DATABASE_URL ?? newDatabaseUrl();
   const config = loadConfig({
     NODE_ENV: 'test',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // info: the level of the contract's log events, which the tests read back from `logs`.
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info',
     DATABASE_URL: databaseUrl,
     // Tests drive the sweep themselves (sweeper.claimExpired()), so the timer stays out of the way.
     HOLD_SWEEP_INTERVAL_SECONDS: '3600',
@@ -42,7 +49,13 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ...env,
   });
   const clock = new FakeClock();
-  const app = await createApp(config, { clock });
+  const logs = new LogCapture(process.env.TEST_LOG_LEVEL !== undefined);
+  // nestjs-pino writes lines logged outside a request (timers, sweeps) through one process-wide
+  // logger built by the first app: rebuilt at once (a live app may log meanwhile) for this app, so its own capture receives them. With
+  // two apps alive at once, such lines of the older one land in the newer one's capture.
+  __resetOutOfContextForTests();
+  new PinoLogger(loggerOptions({ level: config.logLevel, pretty: false }, logs));
+  const app = await createApp(config, { clock, logDestination: logs });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const dataSource = TEST_ENGINE === 'sqlite' ? await connectTestDatabase(databaseUrl) : app.get(DataSource);
@@ -53,6 +66,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     dataSource,
     config,
     clock,
+    logs,
     sweeper: app.get(HoldSweeper),
     orderSweeper: app.get(OrderSweeper),
     async close() {

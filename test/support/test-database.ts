@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -33,6 +33,14 @@ export function sqliteRunDir(): string {
   return join(tmpdir(), `${TEST_DB_PREFIX}${runId()}`);
 }
 
+/**
+ * Written when a test of this run names a MySQL database: the global teardown connects to the
+ * server only then, so `npm run test:unit` (and any run of pure specs) needs no database at all.
+ */
+export function mysqlUsedMarker(): string {
+  return join(tmpdir(), `${TEST_DB_PREFIX}${runId()}.mysql-used`);
+}
+
 /** A fresh database for one test file (or one server process): a MySQL database or a SQLite file. */
 export function newDatabaseUrl(): string {
   const name = `${TEST_DB_PREFIX}${runId()}_${randomBytes(4).toString('hex')}`;
@@ -40,6 +48,7 @@ export function newDatabaseUrl(): string {
     mkdirSync(sqliteRunDir(), { recursive: true });
     return `sqlite://${join(sqliteRunDir(), `${name}.sqlite`)}`;
   }
+  writeFileSync(mysqlUsedMarker(), '');
   return databaseUrlOn(adminUrl(), name);
 }
 
