@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { Clock } from '../core/clock';
 import { InvalidSaleWindowError, ProductNotFoundError } from '../core/errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ProductCache } from './product-cache';
 import { ProductResponse, toProductSnapshot, withOnSale } from './product.response';
-import { ProductSettings, ProductsRepository } from './products.repository';
+import { ProductSettings, ProductsRepository, StockRow } from './products.repository';
 
 export const DEFAULT_PAGE_SIZE = 20;
 
@@ -33,6 +34,16 @@ export class ProductsService {
     const rows = await this.products.list(limit, afterId);
     const now = this.clock.now();
     return { data: rows.map((row) => withOnSale(toProductSnapshot(row), now)) };
+  }
+
+  /**
+   * Locks the product row for the rest of the caller's transaction (null: no such product) and
+   * returns what a use case decides with. Every use case that changes a product's units takes
+   * this lock first, so they serialize per product and never deadlock each other; holds, orders
+   * and payments take it here rather than through the repository, which is this feature's own.
+   */
+  lockForUpdate(manager: EntityManager, id: number): Promise<StockRow | null> {
+    return this.products.lockForUpdate(manager, id);
   }
 
   /** An operator's new product. Its first stock is not a movement: it is where the ledger starts. */
