@@ -18,8 +18,9 @@ import { ROOT } from './lib/server';
 import { funnel } from './scenarios/funnel';
 import { hot, sellout } from './scenarios/holds';
 import { ceiling, read } from './scenarios/reads';
+import { stream } from './scenarios/stream';
 
-const SCENARIOS: Scenario[] = [ceiling, read, hot(true), hot(false), sellout, funnel];
+const SCENARIOS: Scenario[] = [ceiling, read, hot(true), hot(false), sellout, funnel, stream];
 
 async function main(): Promise<number> {
   const { values } = parseArgs({

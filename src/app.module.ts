@@ -17,6 +17,7 @@ import { HealthModule } from './health/health.module';
 import { HoldsModule } from './holds/holds.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
+import { LiveStockModule } from './live/live-stock.module';
 import { OrdersModule } from './orders/orders.module';
 import { PaymentsModule } from './payments/payments.module';
 import { cacheModuleOptions } from './products/cache-stores';
@@ -53,6 +54,7 @@ export class AppModule {
         PaymentsModule,
         SweepsModule,
         AdminModule,
+        LiveStockModule,
         HealthModule,
       ],
       providers: [

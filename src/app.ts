@@ -11,6 +11,7 @@ import { parseJsonBodies } from './http/json-body';
 import { answerClientError, answerFrameworkError } from './http/malformed-requests';
 import { observeHttpRequests } from './metrics/http-metrics';
 import { setupOpenApi } from './http/openapi';
+import { serveStorefront } from './storefront/storefront';
 
 /** The contract's body limit: 16 KiB; larger bodies get 413. */
 export const BODY_LIMIT_BYTES = 16 * 1024;
@@ -40,6 +41,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   app.useGlobalPipes(strictValidationPipe());
   observeHttpRequests(app);
   setupOpenApi(app);
+  serveStorefront(app);
   return app;
 }
 

@@ -27,8 +27,8 @@ describe('docker-compose.yml', () => {
   };
   const { services } = compose;
 
-  it('runs MySQL 8.4, Redis 7, two app instances and a proxy', () => {
-    expect(Object.keys(services).sort()).toEqual(['app1', 'app2', 'mysql', 'proxy', 'redis']);
+  it('runs MySQL 8.4, Redis 7, two app instances, a proxy, Prometheus and Grafana', () => {
+    expect(Object.keys(services).sort()).toEqual(['app1', 'app2', 'grafana', 'mysql', 'prometheus', 'proxy', 'redis']);
     expect(services.mysql.image).toBe('mysql:8.4');
     expect(services.redis.image).toMatch(/^redis:7(\b|-)/);
     expect(services.mysql.healthcheck?.test).toBeDefined();
@@ -80,6 +80,30 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('Prometheus and Grafana (docker-compose.yml)', () => {
+  const { services } = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, ComposeService> };
+  const mounted = (service: string, target: string) => {
+    const mount = services[service].volumes?.find((v) => v.split(':')[1] === target) ?? '';
+    const source = join(root, mount.split(':')[0]);
+    expect(existsSync(source)).toBe(true);
+    return source;
+  };
+
+  it('scrapes both instances directly, and provisions the data source and the dashboard Grafana shows', () => {
+    const prometheus = parse(readFileSync(mounted('prometheus', '/etc/prometheus/prometheus.yml'), 'utf8'));
+    expect(prometheus.scrape_configs[0].static_configs[0].targets).toEqual(['app1:3000', 'app2:3000']);
+    const provisioning = mounted('grafana', '/etc/grafana/provisioning');
+    const datasource = parse(readFileSync(join(provisioning, 'datasources', 'prometheus.yml'), 'utf8')).datasources[0];
+    expect(datasource).toMatchObject({ uid: 'prometheus', type: 'prometheus', url: 'http://prometheus:9090' });
+    const dashboards = parse(readFileSync(join(provisioning, 'dashboards', 'flash-sale.yml'), 'utf8')).providers[0];
+    expect(dashboards.options.path).toBe('/var/lib/grafana/dashboards');
+    const dashboard = JSON.parse(readFileSync(join(mounted('grafana', '/var/lib/grafana/dashboards'), 'flash-sale.json'), 'utf8'));
+    for (const panel of dashboard.panels.filter((p: { type: string }) => p.type !== 'row')) {
+      expect(panel.datasource.uid).toBe(datasource.uid);
+    }
+  });
+});
+
 describe('Dockerfile', () => {
   const dockerfile = read('Dockerfile');
 
@@ -98,7 +122,7 @@ describe('Dockerfile', () => {
   it('copies only what .dockerignore lets through', () => {
     const ignored = read('.dockerignore').split('\n').map((l) => l.trim());
     for (const entry of ['node_modules', 'dist', '.git']) expect(ignored).toContain(entry);
-    for (const copied of ['src', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json']) {
+    for (const copied of ['src', 'public', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json']) {
       expect(ignored).not.toContain(copied);
       expect(existsSync(join(root, copied))).toBe(true);
     }

@@ -94,3 +94,14 @@ export function readCpuSeconds(pid: number): number | null {
     return null;
   }
 }
+
+/** VmRSS: the resident memory of the process now (MB, null off Linux). */
+export function readRssMb(pid: number): number | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1]);
+    return Number.isFinite(kb) ? kb / 1024 : null;
+  } catch {
+    return null;
+  }
+}

@@ -4,6 +4,7 @@ import pino from 'pino';
 import { AppConfig, ConfigError, ONE_PROCESS_ONLY } from '../config/app-config';
 import { withDataSource } from '../database/open-data-source';
 import { prepareDatabase } from '../database/prepare-database';
+import { relayLiveStockBetweenWorkers } from '../live/live-stock-cluster-relay';
 import { seedDemoProducts } from '../products/demo-products';
 import { serveClusterMetrics } from '../metrics/cluster-metrics';
 
@@ -25,6 +26,7 @@ export async function runClusterPrimary(config: AppConfig, workers: number): Pro
 
   cluster.setupPrimary({ exec: join(__dirname, '..', 'main.js') });
   serveClusterMetrics();
+  if (config.redisUrl === null) relayLiveStockBetweenWorkers();
   let stopping = false;
   const fork = () => cluster.fork({ CLUSTER_WORKERS: String(workers) });
 

@@ -128,6 +128,21 @@ describe('loadConfig: payment safety settings', () => {
   });
 });
 
+describe('loadConfig: live stock', () => {
+  it('caps the streams of an instance at STREAM_MAX_CLIENTS, 10,000 by default', () => {
+    expect(loadConfig({}).streamMaxClients).toBe(10_000);
+    expect(loadConfig({ STREAM_MAX_CLIENTS: '1' }).streamMaxClients).toBe(1);
+    expect(loadConfig({ STREAM_MAX_CLIENTS: '1000000' }).streamMaxClients).toBe(1_000_000);
+  });
+
+  it('refuses a cap that is not a whole number from 1 to 1,000,000, naming the variable', () => {
+    for (const bad of ['0', '-5', '1000001', 'many', '2.5']) {
+      expect(() => loadConfig({ STREAM_MAX_CLIENTS: bad })).toThrow(ConfigError);
+      expect(() => loadConfig({ STREAM_MAX_CLIENTS: bad })).toThrow(/STREAM_MAX_CLIENTS/);
+    }
+  });
+});
+
 describe('loadConfig: identity and operators', () => {
   const webhook = `whsec_${randomBytes(24).toString('base64')}`;
   const jwtSecret = 'x'.repeat(32);

@@ -54,6 +54,8 @@ export interface AppConfig {
   holdBatchMax: number;
   /** Most hold requests waiting per product before new ones get 503. */
   holdQueueMax: number;
+  /** Most open live-stock streams on this instance before new ones get 503. */
+  streamMaxClients: number;
   /** Customer identity from bearer JWTs; null runs the customer routes anonymously. */
   auth: AuthConfig | null;
   /** The operators' shared key (ADMIN_API_KEY); null: only an admin JWT (if auth is on) opens /api/admin. */
@@ -167,6 +169,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     holdBatching: holdBatching === 'on',
     holdBatchMax: integer('HOLD_BATCH_MAX', 256, 1, 10_000),
     holdQueueMax: integer('HOLD_QUEUE_MAX', 10_000, 1, 1_000_000),
+    streamMaxClients: integer('STREAM_MAX_CLIENTS', 10_000, 1, 1_000_000),
   };
 }
 

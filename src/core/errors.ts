@@ -279,6 +279,17 @@ export class HoldQueueTimeoutError extends DomainError {
   }
 }
 
+/** Live stock: this instance already serves STREAM_MAX_CLIENTS streams. */
+export class StreamCapacityError extends DomainError {
+  readonly code = 'stream-capacity-reached';
+  readonly status = 503;
+  readonly title = 'Too many live streams';
+  constructor(retryAfterSeconds: number) {
+    super('This instance serves as many live-stock streams as it may; try again shortly or read GET /api/products/:id.');
+    this.headers['Retry-After'] = String(retryAfterSeconds);
+  }
+}
+
 /**
  * A customer or admin route without valid credentials: missing, malformed, expired or wrongly
  * signed. The detail never says which check failed beyond that (RFC 6750 §3).

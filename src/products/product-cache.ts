@@ -30,6 +30,7 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
   private readonly prefix: string;
   private readonly guard: SharedCacheGuard;
   private readonly pendingInvalidations = new Set<number>();
+  private readonly changeListeners: Array<(ids: number[]) => void> = [];
 
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
@@ -68,8 +69,23 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
     return fresh;
   }
 
+  /**
+   * Who else must hear of a committed change (the live-stock streams). Listeners run before the
+   * cache is touched, whatever its state: a change is news even with the cache off or out.
+   */
+  onCommittedChange(listener: (ids: number[]) => void): void {
+    this.changeListeners.push(listener);
+  }
+
   /** Call after the transaction that changed the product has committed. Never throws. */
   async invalidate(...ids: number[]): Promise<void> {
+    for (const listener of this.changeListeners) {
+      try {
+        listener(ids);
+      } catch {
+        // a listener's failure must not turn a committed write into an error
+      }
+    }
     if (this.ttlMs === 0) return;
     if (!this.guard.available) {
       for (const id of ids) this.pendingInvalidations.add(id);

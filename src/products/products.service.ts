@@ -30,6 +30,12 @@ export class ProductsService {
     return withOnSale(product, this.clock.now());
   }
 
+  /** The product as it is now in the database, never from the cache (the live streams' source). */
+  async readFresh(id: number): Promise<ProductResponse | null> {
+    const row = await this.products.findById(id);
+    return row ? withOnSale(toProductSnapshot(row), this.clock.now()) : null;
+  }
+
   async list(limit = DEFAULT_PAGE_SIZE, afterId = 0): Promise<{ data: ProductResponse[] }> {
     const rows = await this.products.list(limit, afterId);
     const now = this.clock.now();
