@@ -189,6 +189,11 @@ export class HoldsService implements BeforeApplicationShutdown {
     return freed.count;
   }
 
+  /** Products with active holds past their expiry (the sweep's work list; a read, no lock). */
+  productsWithOverdueHolds(now: Date, limit: number): Promise<number[]> {
+    return this.holds.productsWithOverdueHolds(now, limit);
+  }
+
   /** The hold as the caller's transaction sees it, unlocked: where a conversion starts. */
   findInTransaction(manager: EntityManager, id: string): Promise<Hold | null> {
     return this.holds.findById(id, manager);

@@ -128,6 +128,11 @@ export class OrdersService {
     return this.orders.findById(id, manager);
   }
 
+  /** Products with pending orders past their pay_by (the sweep's work list; a read, no lock). */
+  productsWithOverdueOrders(now: Date, limit: number): Promise<number[]> {
+    return this.orders.productsWithOverdueOrders(now, limit);
+  }
+
   /** Every customer's orders, for the operators. */
   async list(filter: OrderFilter): Promise<{ data: OrderResponse[] }> {
     return { data: (await this.orders.list(filter)).map((order) => this.respond(order)) };

@@ -5,7 +5,8 @@ import { InvalidSaleWindowError, ProductNotFoundError } from '../core/errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ProductCache } from './product-cache';
 import { ProductResponse, toProductSnapshot, withOnSale } from './product.response';
-import { ProductSettings, ProductsRepository, StockRow } from './products.repository';
+import { Product, ProductSettings } from './product';
+import { ProductsRepository, StockRow } from './products.repository';
 
 export const DEFAULT_PAGE_SIZE = 20;
 
@@ -50,6 +51,16 @@ export class ProductsService {
    */
   lockForUpdate(manager: EntityManager, id: number): Promise<StockRow | null> {
     return this.products.lockForUpdate(manager, id);
+  }
+
+  /** Like lockForUpdate, but null at once when another transaction holds the row (the sweeps). */
+  tryLock(manager: EntityManager, id: number): Promise<StockRow | null> {
+    return this.products.tryLock(manager, id);
+  }
+
+  /** The product row itself, uncached (inside the caller's transaction when given its manager). */
+  find(id: number, manager?: EntityManager): Promise<Product | null> {
+    return this.products.findById(id, manager);
   }
 
   /** An operator's new product. Its first stock is not a movement: it is where the ledger starts. */
