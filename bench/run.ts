@@ -1,26 +1,27 @@
 // `npm run bench`: builds the service, then runs each scenario against the built server on a
 // fresh database, checks every answer against the database, and writes the results (a table
-// here, JSON and an SVG chart under bench/results/). Exits non-zero if any answer was wrong.
+// here, JSON and an SVG chart under bench/results/). Exits non-zero if any answer was wrong, or
+// if a scenario's server CPU per request is more than 25% over its budget in bench/budgets.json.
 //
 //   npm run bench -- --duration 10 --warmup 2 --only hot,sellout --profile
 //   (or BENCH_DURATION, BENCH_WARMUP, BENCH_SCENARIOS, BENCH_PROFILE=1; BENCH_SERVER_ENV="DB_POOL_SIZE=10";
 //    BENCH_DATABASE_URL=mysql://user:pass@host:3306/ for another server)
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createConnection } from 'mysql2/promise';
 import { renderChart } from './lib/chart';
 import { adminUrl } from './lib/database';
-import { evaluateTargets, Machine, renderMarkdownTable, renderTable, RunRecord } from './lib/report';
+import { Budgets, evaluateBudgets, evaluateTargets, Machine, renderMarkdownTable, renderTable, RunRecord } from './lib/report';
 import { BenchOptions, Scenario, ScenarioResult } from './lib/scenario';
 import { ROOT } from './lib/server';
 import { funnel } from './scenarios/funnel';
-import { hot, sellout } from './scenarios/holds';
+import { clustered, hot, sellout } from './scenarios/holds';
 import { ceiling, read } from './scenarios/reads';
 import { stream } from './scenarios/stream';
 
-const SCENARIOS: Scenario[] = [ceiling, read, hot(true), hot(false), sellout, funnel, stream];
+const SCENARIOS: Scenario[] = [ceiling, read, hot(true), hot(false), sellout, funnel, stream, clustered];
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -41,12 +42,16 @@ async function main(): Promise<number> {
   };
   const wanted = values.only ? values.only.split(',').map((s) => s.trim()) : SCENARIOS.map((s) => s.name);
   const unknown = wanted.filter((name) => !SCENARIOS.some((s) => s.name === name));
-  if (unknown.length > 0) throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
   mkdirSync(options.resultsDir, { recursive: true });
+  const budgets = readBudgets();
 
   const startedAt = new Date();
   const machine = await describeMachine();
-  process.stderr.write(`${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, ${machine.database}, load ${machine.loadBefore}\n`);
+  process.stderr.write(
+    `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, ${machine.database}, load ${machine.loadBefore}\n`,
+  );
   const results: ScenarioResult[] = [];
   for (const scenario of SCENARIOS.filter((s) => wanted.includes(s.name))) {
     process.stderr.write(`\n== ${scenario.name}: ${scenario.title}\n`);
@@ -61,6 +66,7 @@ async function main(): Promise<number> {
     options: { durationS: options.duration, warmupS: options.warmup, serverEnv: options.serverEnv },
     scenarios: results,
     targets: evaluateTargets(results),
+    budgets: evaluateBudgets(results, budgets),
     correct: results.every((r) => r.checks.every((c) => c.ok)),
   };
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
@@ -74,7 +80,31 @@ async function main(): Promise<number> {
   if (values.markdown) process.stdout.write(`\n${renderMarkdownTable(record)}\n`);
   process.stdout.write(`\nwrote bench/results/latest.json and bench/results/latest.svg (and run-${stamp}.*)\n`);
   if (!record.correct) process.stderr.write('\nA scenario got a wrong answer: the benchmark FAILED.\n');
-  return record.correct ? 0 : 1;
+  const overBudget = record.budgets.filter((b) => !b.ok);
+  if (overBudget.length > 0) {
+    process.stderr.write(
+      `\nOver its CPU budget by more than 25%: ${overBudget.map((b) => b.scenario).join(', ')}: the benchmark FAILED.\n`,
+    );
+  }
+  return record.correct && overBudget.length === 0 ? 0 : 1;
+}
+
+/**
+ * Every scenario must have a budget: a new scenario without one is a mistake, not a free pass.
+ * `null` says the scenario measures no CPU per request (`stream` counts streams, not requests).
+ */
+function readBudgets(): Budgets {
+  const budgets = JSON.parse(readFileSync(join(ROOT, 'bench', 'budgets.json'), 'utf8')) as Record<string, unknown>;
+  const cpu = (budgets.cpuUsPerRequest ?? {}) as Record<string, unknown>;
+  const out: Budgets = {};
+  for (const scenario of SCENARIOS) {
+    const value = cpu[scenario.name];
+    if (value === null) continue;
+    if (typeof value !== 'number' || !(value > 0))
+      throw new Error(`bench/budgets.json: cpuUsPerRequest.${scenario.name} must be a positive number of µs`);
+    out[scenario.name] = value;
+  }
+  return out;
 }
 
 /** A scenario that cannot even run (server did not start, say) is a failed scenario, not a crash. */
@@ -121,7 +151,8 @@ async function describeMachine(): Promise<Machine> {
 
 function positive(name: string, raw: string, zeroOk = false): number {
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0 || (!zeroOk && value === 0)) throw new Error(`--${name} must be a positive number of seconds, got "${raw}"`);
+  if (!Number.isFinite(value) || value < 0 || (!zeroOk && value === 0))
+    throw new Error(`--${name} must be a positive number of seconds, got "${raw}"`);
   return value;
 }
 
@@ -129,7 +160,8 @@ function parseServerEnv(raw: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const pair of raw.split(/\s+/).filter(Boolean)) {
     const [key, ...rest] = pair.split('=');
-    if (!/^[A-Z][A-Z0-9_]*$/.test(key) || rest.length === 0) throw new Error(`BENCH_SERVER_ENV: expected KEY=VALUE, got "${pair}"`);
+    if (!/^[A-Z][A-Z0-9_]*$/.test(key) || rest.length === 0)
+      throw new Error(`BENCH_SERVER_ENV: expected KEY=VALUE, got "${pair}"`);
     env[key] = rest.join('=');
   }
   return env;

@@ -45,7 +45,7 @@ export class AppModule {
         CacheModule.register(cacheModuleOptions(config)),
         MetricsModule,
         ScheduleModule.forRoot(),
-        RateLimitModule.forRoot(config),
+        RateLimitModule,
         AuthModule,
         IdempotencyModule,
         ProductsModule,

@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { AppModule, AppOverrides } from './app.module';
+import { logRequests } from './http/logging';
 import { sendSecurityHeaders } from './http/security-headers';
 import { strictValidationPipe } from './http/validation';
 import { AppConfig } from './config/app-config';
@@ -11,6 +12,7 @@ import { parseJsonBodies } from './http/json-body';
 import { answerClientError, answerFrameworkError } from './http/malformed-requests';
 import { observeHttpRequests } from './metrics/http-metrics';
 import { setupOpenApi } from './http/openapi';
+import { RateLimiter } from './rate-limit/rate-limiter';
 import { serveStorefront } from './storefront/storefront';
 
 /** The contract's body limit: 16 KiB; larger bodies get 413. */
@@ -36,10 +38,12 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   app.useLogger(app.get(Logger));
   sendSecurityHeaders(app);
   requireJsonBodies(app);
+  app.get(RateLimiter).install(app);
   parseJsonBodies(app, BODY_LIMIT_BYTES);
   useApiPrefix(app);
   app.useGlobalPipes(strictValidationPipe());
   observeHttpRequests(app);
+  logRequests(app);
   setupOpenApi(app);
   serveStorefront(app);
   return app;

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { ProductCache } from '../src/products/product-cache';
+import { prepareProduct } from '../src/products/product-json';
 import { expectInvariants } from './support/invariants';
 import { newProduct } from './support/factories';
 import { deliver } from './support/sale';
@@ -21,6 +22,16 @@ describe('product cache (e2e)', () => {
     expect(await read(p.id)).toMatchObject({ stock: 5 });
     await t.dataSource.query('UPDATE products SET stock = 6 WHERE id = ?', [p.id]);
     expect(await read(p.id)).toMatchObject({ stock: 5 });
+  });
+
+  it('reads the database again once an entry is older than CACHE_TTL_SECONDS', async () => {
+    const p = await newProduct(t.dataSource, { stock: 5 });
+    expect(await read(p.id)).toMatchObject({ stock: 5 });
+    await t.dataSource.query('UPDATE products SET stock = 6 WHERE id = ?', [p.id]);
+    t.clock.advance(299);
+    expect(await read(p.id)).toMatchObject({ stock: 5 });
+    t.clock.advance(1);
+    expect(await read(p.id)).toMatchObject({ stock: 6 });
   });
 
   it('shows every hold, order, release, expiry and failed payment to the very next read', async () => {
@@ -77,7 +88,7 @@ describe('product cache (e2e)', () => {
     // The write commits and invalidates while the slow read is still loading the old row.
     await cache.invalidate(stale.id);
     finishSlowLoad();
-    expect(await slowRead).toEqual(stale);
-    expect(await cache.read(stale.id, async () => fresh)).toEqual(fresh);
+    expect(await slowRead).toEqual(prepareProduct(stale));
+    expect(await cache.read(stale.id, async () => fresh)).toEqual(prepareProduct(fresh));
   });
 });

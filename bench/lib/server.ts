@@ -2,7 +2,7 @@
 // a child process of its own, with its peak memory read from /proc when it stops.
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../test/support/server-process';
 
@@ -67,15 +67,46 @@ export async function startServer(
   };
 }
 
-/** VmHWM: the most resident memory the process has had since it started. */
+/**
+ * VmHWM: the most resident memory the process has had since it started. For a cluster (a
+ * primary and its workers) the largest of them: each worker is a server of its own, and the
+ * budget of a server's memory is per process.
+ */
 export function readPeakRssMb(pid: number): number | null {
+  const peaks = processTree(pid)
+    .map((p) => {
+      try {
+        const status = readFileSync(`/proc/${p}/status`, 'utf8');
+        return Number(/^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1]);
+      } catch {
+        return NaN;
+      }
+    })
+    .filter(Number.isFinite);
+  return peaks.length === 0 ? null : Math.round(Math.max(...peaks) / 1024);
+}
+
+/** The process and its live descendants (a cluster primary's workers), by /proc's parent ids. */
+function processTree(root: number): number[] {
+  const parents = new Map<number, number>();
   try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = Number(/^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1]);
-    return Number.isFinite(kb) ? Math.round(kb / 1024) : null;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      } catch {
+        // gone meanwhile
+      }
+    }
   } catch {
-    return null;
+    return [root];
   }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) {
+    for (const [pid, parent] of parents) if (parent === tree[i]) tree.push(pid);
+  }
+  return tree;
 }
 
 /**
@@ -84,15 +115,20 @@ export function readPeakRssMb(pid: number): number | null {
  * request is the figure to compare across noisy runs.
  */
 export function readCpuSeconds(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may contain spaces) start at ") ".
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const CLOCK_TICKS_PER_SECOND = 100;
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return null;
+  let total = 0;
+  // A cluster's work is done by its workers: their CPU counts (workers live through a scenario).
+  for (const p of processTree(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      // Fields after the command name (which may contain spaces) start at ") ".
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const CLOCK_TICKS_PER_SECOND = 100;
+      total += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    } catch {
+      if (p === pid) return null;
+    }
   }
+  return total;
 }
 
 /** VmRSS: the resident memory of the process now (MB, null off Linux). */

@@ -29,14 +29,26 @@ export async function warmUpHolds(app: AppUnderTest, options: BenchOptions, labe
 }
 
 export function hot(batching: boolean): Scenario {
-  const name = batching ? 'hot' : 'hot-unbatched';
+  return batching
+    ? holdCrowd('hot', `holds on one product that never sells out, ${HOT_CONNECTIONS} connections`, { HOLD_BATCHING: 'on' })
+    : holdCrowd('hot-unbatched', 'the same with HOLD_BATCHING=off: one transaction per hold (the baseline)', {
+        HOLD_BATCHING: 'off',
+      });
+}
+
+/** The `hot` load on two worker processes sharing the port (CPU and memory counted over all of them). */
+export const clustered: Scenario = holdCrowd(
+  'cluster',
+  `the hot load on CLUSTER_WORKERS=2 (a primary and two workers), ${HOT_CONNECTIONS} connections`,
+  { HOLD_BATCHING: 'on', CLUSTER_WORKERS: '2' },
+);
+
+/** A crowd of holds (qty 1) on one product that never sells out, on a server started with `env`. */
+function holdCrowd(name: string, title: string, env: Record<string, string>): Scenario {
   return {
     name,
-    title: batching
-      ? `holds on one product that never sells out, ${HOT_CONNECTIONS} connections`
-      : 'the same with HOLD_BATCHING=off: one transaction per hold (the baseline)',
+    title,
     async run(options) {
-      const env = { HOLD_BATCHING: batching ? 'on' : 'off' };
       const { value, peakRssMb, shutdown } = await withApp(name, env, options, async (app) => {
         const warm = await warmUpHolds(app, options, name);
         const product = await insertProduct(app.db, 'Hot', UNLIMITED);
@@ -62,7 +74,11 @@ export function hot(batching: boolean): Scenario {
           ]),
         );
         const checks = [
-          check('every hold answered 201', created === m.requests && m.errors === 0, JSON.stringify({ ...m.statuses, errors: m.errors })),
+          check(
+            'every hold answered 201',
+            created === m.requests && m.errors === 0,
+            JSON.stringify({ ...m.statuses, errors: m.errors }),
+          ),
           // A duration run stops with up to one request per connection still in flight: the
           // server may commit those after the load generator has stopped listening.
           check(
@@ -127,7 +143,11 @@ export const sellout: Scenario = {
           refused === SELLOUT_ATTEMPTS - SELLOUT_STOCK && m.requests === SELLOUT_ATTEMPTS && m.errors === 0,
           JSON.stringify({ ...m.statuses, errors: m.errors }),
         ),
-        check(`exactly ${SELLOUT_STOCK} active holds stored, 0 available`, active === SELLOUT_STOCK && available === 0, `${active} stored, ${available} available`),
+        check(
+          `exactly ${SELLOUT_STOCK} active holds stored, 0 available`,
+          active === SELLOUT_STOCK && available === 0,
+          `${active} stored, ${available} available`,
+        ),
         check('invariants', violations.length === 0, violations.join('; ') || 'hold'),
       ];
       return { m, checks };

@@ -7,7 +7,9 @@ describe('parseJsonBody', () => {
   it('parses a body nested exactly to the limit, and refuses one level more', () => {
     expect(parseJsonBody(Buffer.from(nested(MAX_JSON_DEPTH)))).toBeInstanceOf(Array);
     expect(() => parseJsonBody(nested(MAX_JSON_DEPTH + 1))).toThrow(JsonTooDeepError);
-    expect(() => parseJsonBody('{"a":'.repeat(MAX_JSON_DEPTH + 1) + '1' + '}'.repeat(MAX_JSON_DEPTH + 1))).toThrow(JsonTooDeepError);
+    expect(() => parseJsonBody('{"a":'.repeat(MAX_JSON_DEPTH + 1) + '1' + '}'.repeat(MAX_JSON_DEPTH + 1))).toThrow(
+      JsonTooDeepError,
+    );
   });
 
   it('counts depth, not brackets: siblings do not add up, and brackets inside strings are text', () => {
@@ -38,6 +40,16 @@ describe('parseJsonBody', () => {
     expect(refused).toBeInstanceOf(RequestValidationError);
     expect(Object.keys((refused as RequestValidationError).extensions.errors as object)).toEqual([field]);
     expect(({} as { admin?: boolean }).admin).toBeUndefined();
+  });
+
+  it('finds a poisoned key spelled with escapes (the reviver sees the decoded key)', () => {
+    expect(() => parseJsonBody('{"\\u005f_proto__":{"admin":true}}')).toThrow(RequestValidationError);
+    expect(() => parseJsonBody('{"a":{"\\u0063onstructor":{"prototype":{}}}}')).toThrow(RequestValidationError);
+  });
+
+  it('refuses malformed JSON on the fast path too (no names that need the reviver)', () => {
+    expect(() => parseJsonBody('{"product_id":1,')).toThrow(MalformedJsonError);
+    expect(parseJsonBody('{"product_id":1,"qty":2}')).toEqual({ product_id: 1, qty: 2 });
   });
 
   it('lets a plain "constructor" value through to validation, which refuses it as unknown there', () => {

@@ -1,5 +1,6 @@
-import { RequestMethod } from '@nestjs/common';
-import { Params } from 'nestjs-pino';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Params, PARAMS_PROVIDER_TOKEN } from 'nestjs-pino';
+import pino, { Logger } from 'pino';
 
 export interface LogSettings {
   level: string;
@@ -11,25 +12,47 @@ export interface LogSettings {
  * pino JSON logs, one line per event. Domain events carry `event` (hold_created, ...); request
  * lines are debug-level unless the request failed on our side, so a sale's traffic does not
  * drown the events that matter.
+ *
+ * One pino logger for the whole app, handed to nestjs-pino (which gives PinoLogger to the
+ * services) without its pino-http middleware (`forRoutes: []`): that middleware made a child
+ * logger and an AsyncLocalStorage context for every request, and ran through @fastify/middie,
+ * whether or not the level let a request line out. Request lines come from logRequests below.
  */
 export function loggerOptions(settings: LogSettings): Params {
-  return {
-    // Every route. nestjs-pino's default is the old wildcard '*', which Nest 11 converts with an
-    // "Unsupported route path" warning at every start; this is the same route, named.
-    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-    pinoHttp: {
-      level: settings.level,
-      ...(settings.pretty && prettyTransportAvailable()
-        ? { transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } }
-        : {}),
-      // A 5xx is logged once, with its stack, by the exception filter; this line only counts it.
-      customLogLevel: (_req, res) => (res.statusCode >= 500 ? 'warn' : 'debug'),
-      redact: ['req.headers.authorization', 'req.headers["webhook-signature"]', 'req.headers.cookie'],
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-      },
-    },
-  };
+  const logger = pino({
+    level: settings.level,
+    ...(settings.pretty && prettyTransportAvailable()
+      ? { transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } }
+      : {}),
+    redact: ['req.headers.authorization', 'req.headers["webhook-signature"]', 'req.headers.cookie'],
+  });
+  return { forRoutes: [], pinoHttp: { logger } };
+}
+
+/**
+ * One line per answered request, written only when the level shows it: a 5xx at warn (logged
+ * once with its stack by the exception filter; this line only counts it), everything else at
+ * debug. With the level above debug, a successful request pays one comparison.
+ */
+export function logRequests(app: NestFastifyApplication): void {
+  const logger = (app.get<Params>(PARAMS_PROVIDER_TOKEN).pinoHttp as { logger: Logger }).logger;
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onResponse', (request, reply, done) => {
+      const failed = reply.statusCode >= 500;
+      if (failed || logger.isLevelEnabled('debug')) {
+        logger[failed ? 'warn' : 'debug'](
+          {
+            req: { id: request.id, method: request.method, url: request.url },
+            res: { statusCode: reply.statusCode },
+            responseTime: Math.round(reply.elapsedTime),
+          },
+          'request completed',
+        );
+      }
+      done();
+    });
 }
 
 /**

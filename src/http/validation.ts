@@ -1,6 +1,7 @@
 import { ArgumentMetadata, Type, ValidationError, ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
 import { RequestValidationError } from '../core/errors';
+import { fastBodyCheck } from './fast-body-check';
 
 /**
  * Strict input: unknown fields are rejected, and nothing is coerced ("2" is not 2), so what the
@@ -10,9 +11,16 @@ import { RequestValidationError } from '../core/errors';
 class StrictValidationPipe extends ValidationPipe {
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'param') return Promise.resolve(value);
+    // A well-formed body (the crowd's case) is taken by its compiled check; anything else goes
+    // through class-transformer and class-validator below, which word the errors.
+    if (metadata.type === 'body' && metadata.metatype && fastBodyCheck(metadata.metatype)?.(value)) {
+      return Promise.resolve(Object.assign(new metadata.metatype(), value));
+    }
     const unknown = undeclaredFields(value, metadata.metatype);
     if (unknown.length > 0) {
-      return Promise.reject(new RequestValidationError(Object.fromEntries(unknown.map((f) => [f, [`${f} is not an accepted field`]]))));
+      return Promise.reject(
+        new RequestValidationError(Object.fromEntries(unknown.map((f) => [f, [`${f} is not an accepted field`]]))),
+      );
     }
     return super.transform(value, metadata);
   }
@@ -27,14 +35,25 @@ class StrictValidationPipe extends ValidationPipe {
  */
 function undeclaredFields(value: unknown, metatype: Type | undefined): string[] {
   if (!metatype || typeof value !== 'object' || value === null || Array.isArray(value)) return [];
-  const declared = new Set(
-    getMetadataStorage()
-      .getTargetValidationMetadatas(metatype, '', true, false)
-      .map((rule) => rule.propertyName),
-  );
+  const declared = declaredFields(metatype);
   // No rules at all: not a DTO (a primitive, or a parameter read raw), so not this check's to judge.
   if (declared.size === 0) return [];
   return Object.keys(value).filter((key) => !declared.has(key));
+}
+
+const declaredByType = new WeakMap<Type, Set<string>>();
+
+function declaredFields(metatype: Type): Set<string> {
+  let declared = declaredByType.get(metatype);
+  if (declared === undefined) {
+    declared = new Set(
+      getMetadataStorage()
+        .getTargetValidationMetadatas(metatype, '', true, false)
+        .map((rule) => rule.propertyName),
+    );
+    declaredByType.set(metatype, declared);
+  }
+  return declared;
 }
 
 export function strictValidationPipe(): ValidationPipe {

@@ -10,8 +10,9 @@ export function observeHttpRequests(app: NestFastifyApplication): void {
   app
     .getHttpAdapter()
     .getInstance()
-    .addHook('onResponse', async (request, reply) => {
+    .addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions?.url ?? 'unmatched';
-      metrics.observeHttpRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+      metrics.httpRequestSeries(request.method, route, reply.statusCode).observe(reply.elapsedTime / 1000);
+      done();
     });
 }

@@ -26,7 +26,10 @@ export class Metrics {
   private readonly events = new Map<DomainEventName, Counter<string>>();
   private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   private readonly holdBatchSize: Histogram;
-  private readonly cacheLookups: Counter<'result'>;
+  private readonly httpSeries = new Map<string, { observe(seconds: number): void }>();
+  private readonly cacheHits: Counter.Internal;
+  private readonly cacheMisses: Counter.Internal;
+  private readonly cacheBypasses: Counter.Internal;
 
   constructor(domainEvents: DomainEvents, @InjectDataSource() dataSource: DataSource) {
     const registers = [this.registry];
@@ -60,12 +63,15 @@ export class Metrics {
       buckets: HOLD_BATCH_BUCKETS,
       registers,
     });
-    this.cacheLookups = new Counter({
+    const cacheLookups = new Counter({
       name: 'flash_sale_product_cache_lookups_total',
       help: 'Product reads by cache result: hit, miss, or bypass (cache unavailable, read from the database)',
       labelNames: ['result'],
       registers,
     });
+    this.cacheHits = cacheLookups.labels('hit');
+    this.cacheMisses = cacheLookups.labels('miss');
+    this.cacheBypasses = cacheLookups.labels('bypass');
     const pool = () => poolState(dataSource);
     new Gauge({
       name: 'flash_sale_db_pool_connections_in_use',
@@ -91,20 +97,31 @@ export class Metrics {
     this.holdBatchSize.observe(size);
   }
 
-  observeHttpRequest(method: string, route: string, status: number, seconds: number): void {
-    this.httpDuration.observe({ method, route, status: String(status) }, seconds);
+  /**
+   * The latency series of one route pattern, method and status, resolved once and then reused:
+   * prom-client's label lookup (hashing a labels object) on every request costs more than the
+   * observation itself. Route patterns, methods and statuses are few, so the Map stays small.
+   */
+  httpRequestSeries(method: string, route: string, status: number): { observe(seconds: number): void } {
+    const key = `${method} ${status} ${route}`;
+    let series = this.httpSeries.get(key);
+    if (series === undefined) {
+      series = this.httpDuration.labels(method, route, String(status));
+      this.httpSeries.set(key, series);
+    }
+    return series;
   }
 
   cacheHit(): void {
-    this.cacheLookups.inc({ result: 'hit' });
+    this.cacheHits.inc();
   }
 
   cacheMiss(): void {
-    this.cacheLookups.inc({ result: 'miss' });
+    this.cacheMisses.inc();
   }
 
   cacheBypass(): void {
-    this.cacheLookups.inc({ result: 'bypass' });
+    this.cacheBypasses.inc();
   }
 
   /** 1 while the product cache is usable, 0 during a Redis outage. */
@@ -139,7 +156,7 @@ export class Metrics {
 function poolState(dataSource: DataSource): { inUse: number; waiting: number } | null {
   const pool = (dataSource.driver as unknown as { pool?: Record<string, { length?: unknown } | undefined> }).pool;
   if (!pool) return null;
-  const size = (name: string) => (typeof pool[name]?.length === 'number' ? (pool[name].length) : 0);
+  const size = (name: string) => (typeof pool[name]?.length === 'number' ? pool[name].length : 0);
   return {
     inUse: Math.max(0, size('_allConnections') - size('_freeConnections')),
     waiting: size('_connectionQueue'),

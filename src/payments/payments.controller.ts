@@ -11,7 +11,6 @@ import { WebhookResponseBody } from './webhook.response';
 import { WebhookSignatureGuard } from './webhook-signature.guard';
 
 @ApiTags('payments')
-@WebhookRateLimit()
 @Controller('payments')
 export class PaymentsController {
   constructor(private readonly payments: PaymentsService) {}
@@ -21,8 +20,16 @@ export class PaymentsController {
   @ApiSecurity(WEBHOOK_SIGNATURE_SCHEME)
   @HttpCode(200)
   @ApiOkResponse({ type: WebhookResponseBody })
-  @ApiProblems({ 400: true, 401: 'Missing or invalid signature (when WEBHOOK_SECRET is set)', 404: 'Unknown order (the key is not consumed)', 413: true, 415: true, 429: true })
+  @ApiProblems({
+    400: true,
+    401: 'Missing or invalid signature (when WEBHOOK_SECRET is set)',
+    404: 'Unknown order (the key is not consumed)',
+    413: true,
+    415: true,
+    429: true,
+  })
   @UseGuards(WebhookSignatureGuard)
+  @WebhookRateLimit()
   webhook(@Body() body: PaymentWebhookDto, @Req() request: RawBodyRequest<FastifyRequest>): Promise<WebhookResponse> {
     return this.payments.applyDelivery(body, request.rawBody?.toString('utf8') ?? JSON.stringify(body));
   }

@@ -3,9 +3,11 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { Cache } from 'cache-manager';
 import { PinoLogger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
+import { Clock } from '../core/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Metrics } from '../metrics/metrics.service';
+import { prepareProduct, PreparedProduct } from './product-json';
 import { ProductSnapshot } from './product.response';
 import { CACHE_FAILED, SharedCacheGuard } from './shared-cache-guard';
 
@@ -23,6 +25,10 @@ const VERSION_TTL_MS = 24 * 3600 * 1000;
  * products whose invalidation could not be written are remembered; their new tags are written
  * before this instance trusts the cache again, so it never reads an entry older than its own
  * writes. A write whose invalidation fails still succeeds (it has committed).
+ *
+ * Without REDIS_URL the entries live in a Map of this process (LocalProductEntries), where a hit
+ * is one lookup: no store round trip, no timer, no promise race. Entries are the answer's JSON,
+ * prepared once when the entry is filled (product-json.ts), so a hit only splices `on_sale` in.
  */
 @Injectable()
 export class ProductCache implements OnModuleInit, OnApplicationShutdown {
@@ -30,6 +36,7 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
   private readonly prefix: string;
   private readonly guard: SharedCacheGuard;
   private readonly pendingInvalidations = new Set<number>();
+  private readonly local: LocalProductEntries | null;
   private readonly changeListeners: Array<(ids: number[]) => void> = [];
 
   constructor(
@@ -37,12 +44,14 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly metrics: Metrics,
     logger: PinoLogger,
+    clock: Clock,
   ) {
     logger.setContext(ProductCache.name);
     this.ttlMs = config.cacheTtlSeconds * 1000;
     // Deployments that share one Redis never see each other's entries.
     this.prefix = `${config.database.database}:product:`;
     this.guard = new SharedCacheGuard(logger);
+    this.local = config.redisUrl === null ? new LocalProductEntries(this.ttlMs, () => clock.now().getTime()) : null;
     // cache-manager reports a failed get as a miss plus this event: turn it into an outage.
     this.cache.on('get', ({ error }: { error?: unknown }) => {
       if (error !== undefined) this.guard.markUnavailable(error);
@@ -50,22 +59,36 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
     metrics.trackCacheAvailability(() => this.guard.available);
   }
 
-  async read(id: number, load: () => Promise<ProductSnapshot | null>): Promise<ProductSnapshot | null> {
-    if (this.ttlMs === 0) return load();
+  async read(id: number, load: () => Promise<ProductSnapshot | null>): Promise<PreparedProduct | null> {
+    if (this.ttlMs === 0) return prepare(await load());
+    if (this.local) return this.readLocal(id, load);
     if (!(await this.guard.usable(() => this.recover()))) return this.bypass(load);
     const failuresBefore = this.guard.failures;
     const version = await this.guard.attempt(() => this.cache.get<string>(this.versionKey(id)));
     if (version === CACHE_FAILED || this.guard.failures !== failuresBefore) return this.bypass(load);
     const key = `${this.prefix}${id}@${version ?? '0'}`;
-    const cached = await this.guard.attempt(() => this.cache.get<ProductSnapshot>(key));
+    const cached = await this.guard.attempt(() => this.cache.get<string>(key));
     if (cached === CACHE_FAILED || this.guard.failures !== failuresBefore) return this.bypass(load);
-    if (cached) {
+    if (typeof cached === 'string') {
       this.metrics.cacheHit();
-      return cached;
+      return JSON.parse(cached) as PreparedProduct;
     }
     this.metrics.cacheMiss();
-    const fresh = await load();
-    if (fresh) await this.guard.attempt(() => this.cache.set(key, fresh, this.ttlMs));
+    const fresh = prepare(await load());
+    if (fresh !== null) await this.guard.attempt(() => this.cache.set(key, JSON.stringify(fresh), this.ttlMs));
+    return fresh;
+  }
+
+  private async readLocal(id: number, load: () => Promise<ProductSnapshot | null>): Promise<PreparedProduct | null> {
+    const hit = this.local!.get(id);
+    if (hit !== undefined) {
+      this.metrics.cacheHit();
+      return hit;
+    }
+    this.metrics.cacheMiss();
+    const fill = this.local!.startFill(id);
+    const fresh = prepare(await load());
+    if (fresh !== null) fill(fresh);
     return fresh;
   }
 
@@ -79,6 +102,9 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
 
   /** Call after the transaction that changed the product has committed. Never throws. */
   async invalidate(...ids: number[]): Promise<void> {
+    // The process's own entries go first (synchronously): a listener that reads the product at
+    // once must not meet the entry this change has just made stale.
+    if (this.local) for (const id of ids) this.local.invalidate(id);
     for (const listener of this.changeListeners) {
       try {
         listener(ids);
@@ -86,7 +112,7 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
         // a listener's failure must not turn a committed write into an error
       }
     }
-    if (this.ttlMs === 0) return;
+    if (this.ttlMs === 0 || this.local) return;
     if (!this.guard.available) {
       for (const id of ids) this.pendingInvalidations.add(id);
       return;
@@ -101,7 +127,7 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
    * answer now, the service starts anyway with the cache off (logged) and tries again later.
    */
   async onModuleInit(): Promise<void> {
-    if (this.ttlMs === 0) return;
+    if (this.ttlMs === 0 || this.local) return;
     await this.guard.attempt(() => this.probe());
   }
 
@@ -109,9 +135,9 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
     await this.cache.disconnect().catch(() => undefined);
   }
 
-  private async bypass(load: () => Promise<ProductSnapshot | null>): Promise<ProductSnapshot | null> {
+  private async bypass(load: () => Promise<ProductSnapshot | null>): Promise<PreparedProduct | null> {
     this.metrics.cacheBypass();
-    return load();
+    return prepare(await load());
   }
 
   /** Ends an outage: the invalidations missed during it are written first, then it is trusted. */
@@ -143,5 +169,48 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
 
   private versionKey(id: number): string {
     return `${this.prefix}${id}:version`;
+  }
+}
+
+function prepare(snapshot: ProductSnapshot | null): PreparedProduct | null {
+  return snapshot === null ? null : prepareProduct(snapshot);
+}
+
+/**
+ * The entries of one process. Each product has a generation, bumped by every invalidation; a read
+ * that loaded from the database stores its answer only if the generation is still the one it
+ * started under, so a slow read can never put an answer older than a write back after the
+ * write's invalidation (the version tags do the same in Redis).
+ */
+class LocalProductEntries {
+  private readonly entries = new Map<number, { product: PreparedProduct; expiresAt: number }>();
+  private readonly generations = new Map<number, number>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  get(id: number): PreparedProduct | undefined {
+    const entry = this.entries.get(id);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt > this.now()) return entry.product;
+    this.entries.delete(id);
+    return undefined;
+  }
+
+  /** Call before loading; the returned function stores what was loaded, unless it is stale. */
+  startFill(id: number): (product: PreparedProduct) => void {
+    const generation = this.generations.get(id) ?? 0;
+    // The TTL runs from before the load: the answer is as old as the moment the load started.
+    const expiresAt = this.now() + this.ttlMs;
+    return (product) => {
+      if ((this.generations.get(id) ?? 0) === generation) this.entries.set(id, { product, expiresAt });
+    };
+  }
+
+  invalidate(id: number): void {
+    this.entries.delete(id);
+    this.generations.set(id, (this.generations.get(id) ?? 0) + 1);
   }
 }

@@ -17,10 +17,22 @@ export class ProductResponse {
   @ApiProperty({ description: 'stock minus the units held by active holds; never negative', example: 97, minimum: 0 })
   available: number;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Start of the sale window; null: open', example: '2026-12-01T10:00:00.000Z' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Start of the sale window; null: open',
+    example: '2026-12-01T10:00:00.000Z',
+  })
   sale_starts_at: string | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'End of the sale window; null: open', example: null })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'End of the sale window; null: open',
+    example: null,
+  })
   sale_ends_at: string | null;
 
   @ApiProperty({ description: 'Whether now is inside the sale window (computed at every read)', example: true })

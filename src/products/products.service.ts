@@ -4,6 +4,7 @@ import { Clock } from '../core/clock';
 import { InvalidSaleWindowError, ProductNotFoundError } from '../core/errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ProductCache } from './product-cache';
+import { productJson } from './product-json';
 import { ProductResponse, toProductSnapshot, withOnSale } from './product.response';
 import { Product, ProductSettings } from './product';
 import { ProductsRepository, StockRow } from './products.repository';
@@ -22,13 +23,19 @@ export class ProductsService {
     private readonly clock: Clock,
   ) {}
 
-  async get(id: number): Promise<ProductResponse> {
+  /** The product's answer as JSON, from the cache (prepared when the entry was filled). */
+  async getJson(id: number): Promise<string> {
     const product = await this.cache.read(id, async () => {
       const row = await this.products.findById(id);
       return row ? toProductSnapshot(row) : null;
     });
-    if (!product) throw new ProductNotFoundError(id);
-    return withOnSale(product, this.clock.now());
+    if (product === null) throw new ProductNotFoundError(id);
+    return productJson(product, this.clock.now());
+  }
+
+  /** The same answer as an object, for the operator's routes (which are not the crowd's). */
+  async get(id: number): Promise<ProductResponse> {
+    return JSON.parse(await this.getJson(id)) as ProductResponse;
   }
 
   /** The product as it is now in the database, never from the cache (the live streams' source). */

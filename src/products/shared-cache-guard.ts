@@ -33,7 +33,11 @@ export class SharedCacheGuard {
   /** Runs one cache command with a time limit; a failure or timeout marks the cache unavailable. */
   async attempt<T>(command: () => Promise<T>): Promise<T | typeof CACHE_FAILED> {
     try {
-      return await withTimeout(command(), CACHE_COMMAND_TIMEOUT_MS, `cache command timed out after ${CACHE_COMMAND_TIMEOUT_MS} ms`);
+      return await withTimeout(
+        command(),
+        CACHE_COMMAND_TIMEOUT_MS,
+        `cache command timed out after ${CACHE_COMMAND_TIMEOUT_MS} ms`,
+      );
     } catch (error) {
       this.markUnavailable(error);
       return CACHE_FAILED;

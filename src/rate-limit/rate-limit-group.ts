@@ -1,16 +1,20 @@
-import { ExecutionContext, SetMetadata } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { RouteConfig } from '@nestjs/platform-fastify';
 
-const RATE_LIMIT_GROUP = 'flash-sale:rate-limit-group';
-const reflector = new Reflector();
+/** The Fastify route config key that names a route's rate-limit group. */
+export const RATE_LIMIT_GROUP = 'rateLimitGroup';
+
+export type RateLimitGroup = 'api' | 'webhook';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    [RATE_LIMIT_GROUP]?: RateLimitGroup;
+  }
+}
 
 /**
- * Counts a controller's POSTs under the payment webhook's own limit instead of the API's, so a
+ * Counts a route's POSTs under the payment webhook's own limit instead of the API's, so a
  * gateway's burst and the buyers never eat each other's allowance. Marking the route keeps the
- * limiter from knowing the payments feature.
+ * limiter from knowing the payments feature; it is Fastify route config, so the limiter reads it
+ * from the matched route before any of Nest's per-request machinery runs.
  */
-export const WebhookRateLimit = (): ClassDecorator => SetMetadata(RATE_LIMIT_GROUP, 'webhook');
-
-export function isWebhookRoute(context: ExecutionContext): boolean {
-  return reflector.get<string | undefined>(RATE_LIMIT_GROUP, context.getClass()) === 'webhook';
-}
+export const WebhookRateLimit = (): MethodDecorator => RouteConfig({ [RATE_LIMIT_GROUP]: 'webhook' });

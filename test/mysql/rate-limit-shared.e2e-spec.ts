@@ -48,6 +48,12 @@ describe('rate limits shared through Redis by two instances (e2e)', () => {
 
     const keys = await redis.keys(`${namespace}:rate-limit:*`);
     expect(keys.length).toBeGreaterThan(0);
+    // A window's counter expires with the window (at most a minute), never lives on.
+    for (const key of keys) {
+      const ttl = await redis.pttl(key);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(60_000);
+    }
     await expectInvariants(a.dataSource, new Map([[product.id, 10]]));
   });
 });
