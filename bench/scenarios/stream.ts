@@ -6,6 +6,7 @@
 // the database has, none is dropped, and SIGTERM ends every stream and exits 0.
 import { Socket, connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { customerAuthorization } from '../lib/auth';
 import { count, insertProduct } from '../lib/database';
 import { check, Scenario, withApp } from '../lib/scenario';
 import { readRssMb } from '../lib/server';
@@ -123,6 +124,7 @@ export const stream: Scenario = {
 
         const holdLatencies: number[] = [];
         const fanOutMs: number[] = [];
+        const auth = await customerAuthorization();
         for (let i = 0; i < CHANGES; i++) {
           round = i;
           expected = stock - (i + 1);
@@ -137,7 +139,8 @@ export const stream: Scenario = {
           sentAt = performance.now();
           const answer = await fetch(`${app.url}/api/holds`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            // The bench server runs with customer auth on: the change is a signed-in customer's hold.
+            headers: { 'content-type': 'application/json', ...auth },
             body: JSON.stringify({ product_id: product, qty: 1 }),
           });
           holdLatencies.push(performance.now() - sentAt);
