@@ -3,7 +3,8 @@
 // the HTTP edge (http/) knows core/; the features know those four and each other's public
 // faces (modules, services, decorators, types); the composition root (main.ts, app.ts,
 // app.module.ts, cli/, cluster/) knows everything and nothing knows it.
-const FEATURES = '(products|holds|orders|payments|idempotency|rate-limit|metrics|health|audit)';
+// Every folder of src/ that is neither the ground (core, config, database, http) nor the root.
+const FEATURES = '(products|holds|orders|payments|stock|admin|auth|idempotency|rate-limit|metrics|health|audit|live|storefront)';
 const TOP = '^src/(main\\.ts|app\\.ts|app\\.module\\.ts|cli/|cluster/)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */

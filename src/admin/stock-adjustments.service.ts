@@ -3,7 +3,7 @@ import { Clock } from '../core/clock';
 import { ProductNotFoundError } from '../core/errors';
 import { AnswerRecorder } from '../idempotency/idempotency-claim';
 import { ProductResponse, toProductSnapshot, withOnSale } from '../products/product.response';
-import { ProductsRepository } from '../products/products.repository';
+import { ProductsService } from '../products/products.service';
 import { StockLedger } from '../stock/stock-ledger.service';
 import { AdjustStockDto } from './dto/adjust-stock.dto';
 import { MovementResponse, toMovementResponse } from './movement.response';
@@ -13,7 +13,7 @@ import { MovementResponse, toMovementResponse } from './movement.response';
 export class StockAdjustmentsService {
   constructor(
     private readonly stock: StockLedger,
-    private readonly products: ProductsRepository,
+    private readonly products: ProductsService,
     private readonly clock: Clock,
   ) {}
 
@@ -26,14 +26,14 @@ export class StockAdjustmentsService {
     return this.stock.transaction(async (manager) => {
       if (!(await this.products.lockForUpdate(manager, productId))) throw new ProductNotFoundError(productId);
       await this.stock.adjust(manager, productId, change.delta, change.reason, change.note);
-      const product = withOnSale(toProductSnapshot((await this.products.findById(productId, manager))!), this.clock.now());
+      const product = withOnSale(toProductSnapshot((await this.products.find(productId, manager))!), this.clock.now());
       if (onAnswered) await onAnswered(manager, { status: 200, body: product });
       return product;
     });
   }
 
   async movements(productId: number, page: { limit: number; beforeId?: number }): Promise<{ data: MovementResponse[] }> {
-    if (!(await this.products.findById(productId))) throw new ProductNotFoundError(productId);
+    if (!(await this.products.find(productId))) throw new ProductNotFoundError(productId);
     return { data: (await this.stock.listMovements(productId, page)).map(toMovementResponse) };
   }
 }

@@ -19,7 +19,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { Metrics } from '../metrics/metrics.service';
 import { AnswerRecorder } from '../idempotency/idempotency-claim';
 import { saleWindowState } from '../products/product.response';
-import { ProductsRepository } from '../products/products.repository';
+import { ProductsService } from '../products/products.service';
 import { StockLedger } from '../stock/stock-ledger.service';
 import { decideGrants } from './grant-decision';
 import { HoldBatcher } from './hold-batcher';
@@ -58,7 +58,7 @@ export class HoldsService implements BeforeApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly stock: StockLedger,
     private readonly holds: HoldsRepository,
-    private readonly products: ProductsRepository,
+    private readonly products: ProductsService,
     private readonly clock: Clock,
     private readonly metrics: Metrics,
   ) {
@@ -187,6 +187,29 @@ export class HoldsService implements BeforeApplicationShutdown {
     await this.stock.release(manager, productId, freed.units);
     this.reportExpired(manager, productId, freed.count);
     return freed.count;
+  }
+
+  /** Products with active holds past their expiry (the sweep's work list; a read, no lock). */
+  productsWithOverdueHolds(now: Date, limit: number): Promise<number[]> {
+    return this.holds.productsWithOverdueHolds(now, limit);
+  }
+
+  /** The hold as the caller's transaction sees it, unlocked: where a conversion starts. */
+  findInTransaction(manager: EntityManager, id: string): Promise<Hold | null> {
+    return this.holds.findById(id, manager);
+  }
+
+  /** Locks the hold row; the caller holds its product's lock already (product row first). */
+  lockHold(manager: EntityManager, id: string): Promise<Hold | null> {
+    return this.holds.lockById(manager, id);
+  }
+
+  /**
+   * Marks a locked, active hold as having become an order. Its units leave `reserved` through
+   * StockLedger.takeIntoOrder in the same transaction: the caller does both.
+   */
+  markConverted(manager: EntityManager, id: string): Promise<void> {
+    return this.holds.setStatus(manager, id, 'converted');
   }
 
   private reportExpired(manager: EntityManager, productId: number, count: number): void {

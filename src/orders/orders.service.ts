@@ -15,9 +15,8 @@ import { multiplyMoney } from '../core/money';
 import { TransactionRunner } from '../database/transaction-runner';
 import { AnswerRecorder, UseCaseAnswer } from '../idempotency/idempotency-claim';
 import { Hold } from '../holds/hold';
-import { HoldsRepository } from '../holds/holds.repository';
 import { HoldsService } from '../holds/holds.service';
-import { ProductsRepository } from '../products/products.repository';
+import { ProductsService } from '../products/products.service';
 import { StockLedger } from '../stock/stock-ledger.service';
 import { Order } from './order';
 import { OrderLifecycle } from './order-lifecycle';
@@ -42,9 +41,8 @@ export class OrdersService {
     private readonly tx: TransactionRunner,
     private readonly lifecycle: OrderLifecycle,
     private readonly orders: OrdersRepository,
-    private readonly holds: HoldsRepository,
-    private readonly holdsService: HoldsService,
-    private readonly products: ProductsRepository,
+    private readonly holds: HoldsService,
+    private readonly products: ProductsService,
     private readonly clock: Clock,
   ) {}
 
@@ -65,13 +63,13 @@ export class OrdersService {
   }
 
   private async decide(manager: EntityManager, holdId: string, customerId: string | null): Promise<Conversion> {
-    const found = await this.holds.findById(holdId, manager);
+    const found = await this.holds.findInTransaction(manager, holdId);
     // Another customer's hold is answered exactly as an unknown one.
     if (!found || !ownedBy(found, customerId)) return { kind: 'refused', error: new HoldNotFoundError(holdId) };
     if (found.status === 'converted') return this.existingOrder(manager, holdId);
 
     const product = await this.products.lockForUpdate(manager, found.productId);
-    const hold = (await this.holds.lockById(manager, holdId)) as Hold;
+    const hold = (await this.holds.lockHold(manager, holdId)) as Hold;
     switch (hold.status) {
       case 'converted':
         return this.existingOrder(manager, holdId);
@@ -83,7 +81,7 @@ export class OrdersService {
     const now = this.clock.now();
     if (hold.expiresAt.getTime() <= now.getTime()) {
       // Overdue but not yet swept: expire it (and its overdue neighbours) now, committed, then 410.
-      await this.holdsService.expireOverdueLocked(manager, hold.productId, now);
+      await this.holds.expireOverdueLocked(manager, hold.productId, now);
       return { kind: 'refused', error: new HoldExpiredError(holdId) };
     }
 
@@ -99,7 +97,7 @@ export class OrdersService {
       createdAt: now,
       updatedAt: now,
     };
-    await this.holds.setStatus(manager, holdId, 'converted');
+    await this.holds.markConverted(manager, holdId);
     await this.orders.insert(manager, order);
     await this.stock.takeIntoOrder(manager, hold.productId, order);
     this.stock.emitAfterCommit(manager, 'order_created', {
@@ -123,6 +121,16 @@ export class OrdersService {
     if (order.status !== 'pending' || order.payBy.getTime() > this.clock.now().getTime()) return this.respond(order);
     // Only this one row is locked and nothing is waited for while holding it: no deadlock cycle.
     return this.tx.run(async (manager) => this.respond((await this.orders.lockById(manager, id))!));
+  }
+
+  /** The order as the caller's transaction sees it, unlocked (payments start from it). */
+  findInTransaction(manager: EntityManager, id: string): Promise<Order | null> {
+    return this.orders.findById(id, manager);
+  }
+
+  /** Products with pending orders past their pay_by (the sweep's work list; a read, no lock). */
+  productsWithOverdueOrders(now: Date, limit: number): Promise<number[]> {
+    return this.orders.productsWithOverdueOrders(now, limit);
   }
 
   /** Every customer's orders, for the operators. */

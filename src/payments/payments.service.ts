@@ -7,8 +7,8 @@ import { isDuplicateKey } from '../database/db-errors';
 import { HoldsService } from '../holds/holds.service';
 import { Order, OrderStatus } from '../orders/order';
 import { OrderLifecycle } from '../orders/order-lifecycle';
-import { OrdersRepository } from '../orders/orders.repository';
-import { ProductsRepository } from '../products/products.repository';
+import { OrdersService } from '../orders/orders.service';
+import { ProductsService } from '../products/products.service';
 import { StockLedger } from '../stock/stock-ledger.service';
 import { PaymentWebhookDto } from './dto/payment-webhook.dto';
 import { decidePayment } from './payment-decision';
@@ -34,9 +34,9 @@ export class PaymentsService {
   constructor(
     private readonly stock: StockLedger,
     private readonly lifecycle: OrderLifecycle,
-    private readonly orders: OrdersRepository,
+    private readonly orders: OrdersService,
     private readonly holds: HoldsService,
-    private readonly products: ProductsRepository,
+    private readonly products: ProductsService,
     private readonly logs: WebhookLogsRepository,
     private readonly clock: Clock,
   ) {}
@@ -79,7 +79,7 @@ export class PaymentsService {
     delivery: PaymentWebhookDto,
     entry: Omit<WebhookLogEntry, 'consumedKey' | 'result' | 'orderStatus'>,
   ): Promise<Applied> {
-    const found = await this.orders.findById(delivery.order_id, manager);
+    const found = await this.orders.findInTransaction(manager, delivery.order_id);
     if (!found) {
       await this.logs.insert(manager, { ...entry, consumedKey: null, result: 'not_found', orderStatus: null });
       return { result: 'not_found', orderStatus: null };

@@ -16,3 +16,12 @@ export interface Product {
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** What an operator sets on a product (PATCH: every field, merged with the current ones). */
+export interface ProductSettings {
+  name: string;
+  price: string;
+  saleStartsAt: Date | null;
+  saleEndsAt: Date | null;
+  maxPerCustomer: number | null;
+}

@@ -2,22 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { DatabaseReader } from '../database/database-reader';
 import { execute, lockRows, toDate, toDecimalString } from '../database/sql';
-import { Product } from './product';
+import { Product, ProductSettings } from './product';
 
 export interface StockRow {
   id: number;
   price: string;
   stock: number;
   reserved: number;
-  saleStartsAt: Date | null;
-  saleEndsAt: Date | null;
-  maxPerCustomer: number | null;
-}
-
-/** What an operator sets on a product (PATCH: every field, merged with the current ones). */
-export interface ProductSettings {
-  name: string;
-  price: string;
   saleStartsAt: Date | null;
   saleEndsAt: Date | null;
   maxPerCustomer: number | null;

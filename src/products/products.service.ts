@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { Clock } from '../core/clock';
 import { InvalidSaleWindowError, ProductNotFoundError } from '../core/errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ProductCache } from './product-cache';
 import { productJson } from './product-json';
 import { ProductResponse, toProductSnapshot, withOnSale } from './product.response';
-import { ProductSettings, ProductsRepository } from './products.repository';
+import { Product, ProductSettings } from './product';
+import { ProductsRepository, StockRow } from './products.repository';
 
 export const DEFAULT_PAGE_SIZE = 20;
 
@@ -46,6 +48,26 @@ export class ProductsService {
     const rows = await this.products.list(limit, afterId);
     const now = this.clock.now();
     return { data: rows.map((row) => withOnSale(toProductSnapshot(row), now)) };
+  }
+
+  /**
+   * Locks the product row for the rest of the caller's transaction (null: no such product) and
+   * returns what a use case decides with. Every use case that changes a product's units takes
+   * this lock first, so they serialize per product and never deadlock each other; holds, orders
+   * and payments take it here rather than through the repository, which is this feature's own.
+   */
+  lockForUpdate(manager: EntityManager, id: number): Promise<StockRow | null> {
+    return this.products.lockForUpdate(manager, id);
+  }
+
+  /** Like lockForUpdate, but null at once when another transaction holds the row (the sweeps). */
+  tryLock(manager: EntityManager, id: number): Promise<StockRow | null> {
+    return this.products.tryLock(manager, id);
+  }
+
+  /** The product row itself, uncached (inside the caller's transaction when given its manager). */
+  find(id: number, manager?: EntityManager): Promise<Product | null> {
+    return this.products.findById(id, manager);
   }
 
   /** An operator's new product. Its first stock is not a movement: it is where the ledger starts. */

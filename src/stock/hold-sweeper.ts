@@ -5,9 +5,8 @@ import { Clock } from '../core/clock';
 import { PeriodicJob } from '../core/periodic-job';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { HoldsRepository } from '../holds/holds.repository';
 import { HoldsService } from '../holds/holds.service';
-import { ProductsRepository } from '../products/products.repository';
+import { ProductsService } from '../products/products.service';
 import { StockLedger } from './stock-ledger.service';
 
 /** Products looked at per sweep; the rest wait for the next tick. */
@@ -37,9 +36,8 @@ export class HoldSweeper implements OnModuleInit, OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly scheduler: SchedulerRegistry,
     private readonly stock: StockLedger,
-    private readonly holds: HoldsRepository,
-    private readonly holdsService: HoldsService,
-    private readonly products: ProductsRepository,
+    private readonly holds: HoldsService,
+    private readonly products: ProductsService,
     private readonly clock: Clock,
     private readonly logger: PinoLogger,
   ) {
@@ -66,7 +64,7 @@ export class HoldSweeper implements OnModuleInit, OnApplicationShutdown {
       const expired = await this.stock.transaction(async (manager) => {
         if (!(await this.products.tryLock(manager, productId))) return null;
         // The clock is read once the lock is held: a sweep that waited decides by then.
-        return this.holdsService.expireOverdueLocked(manager, productId, this.clock.now());
+        return this.holds.expireOverdueLocked(manager, productId, this.clock.now());
       });
       if (expired === null) {
         result.skipped.push(productId);

@@ -6,8 +6,8 @@ import { PeriodicJob } from '../core/periodic-job';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { OrderLifecycle } from '../orders/order-lifecycle';
-import { OrdersRepository } from '../orders/orders.repository';
-import { ProductsRepository } from '../products/products.repository';
+import { OrdersService } from '../orders/orders.service';
+import { ProductsService } from '../products/products.service';
 import { StockLedger } from './stock-ledger.service';
 
 /** Products looked at per sweep; the rest wait for the next tick. */
@@ -40,9 +40,9 @@ export class OrderSweeper implements OnModuleInit, OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly scheduler: SchedulerRegistry,
     private readonly stock: StockLedger,
-    private readonly orders: OrdersRepository,
+    private readonly orders: OrdersService,
     private readonly lifecycle: OrderLifecycle,
-    private readonly products: ProductsRepository,
+    private readonly products: ProductsService,
     private readonly clock: Clock,
     private readonly logger: PinoLogger,
   ) {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
-import { ProductSettings } from '../../products/products.repository';
+import { ProductSettings } from '../../products/product';
 
 const MAX_UNITS = 4_294_967_295;
 /** DECIMAL(12,2): up to ten digits before the point, always two after (money is never a float). */
