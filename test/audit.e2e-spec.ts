@@ -67,7 +67,9 @@ describe('npm run audit (e2e, the built CLI against a live database)', () => {
 
     const result = await audit('--fix');
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain(`drift order-of-unconverted-hold order_id=${order.body.id} hold_id=${a.body.id} hold_status=released`);
+    expect(result.stdout).toContain(
+      `drift order-of-unconverted-hold order_id=${order.body.id} hold_id=${a.body.id} hold_status=released`,
+    );
     expect(result.stdout).toContain(`drift converted-hold-without-order hold_id=${b.body.id}`);
     await t.dataSource.query("UPDATE holds SET status = 'converted' WHERE id = ?", [a.body.id]);
     await t.dataSource.query("UPDATE holds SET status = 'active' WHERE id = ?", [b.body.id]);
@@ -86,7 +88,9 @@ describe('npm run audit (e2e, the built CLI against a live database)', () => {
     const found = await audit('--fix');
     expect(found.code).toBe(1);
     expect(found.stdout).toContain(`drift ledger-drift product_id=${product.id} initial_stock=10 stock=15 ledger_sum=0`);
-    expect(found.stdout).toContain(`drift order-units-drift product_id=${product.id} initial_stock=10 stock=15 adjusted=0 ordered=0`);
+    expect(found.stdout).toContain(
+      `drift order-units-drift product_id=${product.id} initial_stock=10 stock=15 adjusted=0 ordered=0`,
+    );
     await t.dataSource.query('UPDATE products SET stock = stock - 5 WHERE id = ?', [product.id]);
 
     // The cancelled order's units given back a second time.
@@ -105,9 +109,14 @@ describe('npm run audit (e2e, the built CLI against a live database)', () => {
 
   it('exits 2 when it cannot reach the database', async () => {
     const result = await new Promise<number>((resolve) =>
-      execFile(process.execPath, [CLI], {
-        env: { PATH: process.env.PATH ?? '', DATABASE_URL: 'mysql://root@127.0.0.1:1/none' },
-      }, (error) => resolve(error ? Number(error.code) : 0)),
+      execFile(
+        process.execPath,
+        [CLI],
+        {
+          env: { PATH: process.env.PATH ?? '', DATABASE_URL: 'mysql://root@127.0.0.1:1/none' },
+        },
+        (error) => resolve(error ? Number(error.code) : 0),
+      ),
     );
     expect(result).toBe(2);
   });

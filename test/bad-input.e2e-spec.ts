@@ -81,9 +81,21 @@ describe('bad input (e2e): a clean problem+json and no change in the database', 
     ['release of an unknown hold', 'delete', '/api/holds/nope', undefined, 404],
     ['webhook without a key', 'post', '/api/payments/webhook', '{"order_id":"x","status":"success"}', 400],
     ['webhook empty key', 'post', '/api/payments/webhook', '{"order_id":"x","status":"success","idempotency_key":""}', 400],
-    ['webhook key of 256', 'post', '/api/payments/webhook', `{"order_id":"x","status":"success","idempotency_key":"${'k'.repeat(256)}"}`, 400],
+    [
+      'webhook key of 256',
+      'post',
+      '/api/payments/webhook',
+      `{"order_id":"x","status":"success","idempotency_key":"${'k'.repeat(256)}"}`,
+      400,
+    ],
     ['webhook bad status', 'post', '/api/payments/webhook', '{"order_id":"x","status":"refunded","idempotency_key":"k"}', 400],
-    ['webhook unknown field', 'post', '/api/payments/webhook', '{"order_id":"x","status":"success","idempotency_key":"k","amount":1}', 400],
+    [
+      'webhook unknown field',
+      'post',
+      '/api/payments/webhook',
+      '{"order_id":"x","status":"success","idempotency_key":"k","amount":1}',
+      400,
+    ],
     ['unknown route', 'get', '/api/nothing-here', undefined, 404],
     ['wrong method', 'delete', '/api/products/1', undefined, 404],
     ['hold body nested 1,313 deep', 'post', '/api/holds', DEEP, 400, 'json-too-deep'],
@@ -91,13 +103,41 @@ describe('bad input (e2e): a clean problem+json and no change in the database', 
     ['order body nested 1,313 deep', 'post', '/api/orders', DEEP, 400, 'json-too-deep'],
     ['webhook body nested 1,313 deep', 'post', '/api/payments/webhook', DEEP, 400, 'json-too-deep'],
     ['unknown field nested 1,313 deep', 'post', '/api/holds', `{"product_id":PID,"qty":1,"x":${DEEP}}`, 400, 'json-too-deep'],
-    ['nesting inside a string is text', 'post', '/api/holds', `{"product_id":PID,"qty":1,"x":"${DEEP}"}`, 400, 'validation-failed'],
+    [
+      'nesting inside a string is text',
+      'post',
+      '/api/holds',
+      `{"product_id":PID,"qty":1,"x":"${DEEP}"}`,
+      400,
+      'validation-failed',
+    ],
     ...PROTOTYPE_NAMES.flatMap((name): Case[] => [
-      [`hold with a field named ${name}`, 'post', '/api/holds', `{"product_id":PID,"qty":1,"${name}":1}`, 400, 'validation-failed'],
+      [
+        `hold with a field named ${name}`,
+        'post',
+        '/api/holds',
+        `{"product_id":PID,"qty":1,"${name}":1}`,
+        400,
+        'validation-failed',
+      ],
       [`order with a field named ${name}`, 'post', '/api/orders', `{"hold_id":"HID","${name}":1}`, 400, 'validation-failed'],
-      [`webhook with a field named ${name}`, 'post', '/api/payments/webhook', `{${WEBHOOK},"${name}":1}`, 400, 'validation-failed'],
+      [
+        `webhook with a field named ${name}`,
+        'post',
+        '/api/payments/webhook',
+        `{${WEBHOOK},"${name}":1}`,
+        400,
+        'validation-failed',
+      ],
     ]),
-    ['a constructor.prototype further down', 'post', '/api/holds', `{"product_id":PID,"qty":1,"x":{"constructor":{"prototype":{}}}}`, 400, 'validation-failed'],
+    [
+      'a constructor.prototype further down',
+      'post',
+      '/api/holds',
+      `{"product_id":PID,"qty":1,"x":{"constructor":{"prototype":{}}}}`,
+      400,
+      'validation-failed',
+    ],
     ['list query named constructor', 'get', '/api/products?constructor=1', undefined, 400, 'validation-failed'],
     ['product id %ZZ', 'get', '/api/products/%ZZ', undefined, 400, 'malformed-url'],
     ['product id %', 'get', '/api/products/%', undefined, 400, 'malformed-url'],
@@ -170,7 +210,12 @@ describe('malformed HTTP (e2e): answered as problem+json where the connection al
   const hold = () => `{"product_id":${productId},"qty":1}`;
   const cases = (): Array<[label: string, bytes: () => string, status: number, code: string]> => [
     ['an unknown method', () => 'FOO /api/products/1 HTTP/1.1\r\nHost: x\r\n\r\n', 400, 'malformed-request'],
-    ['a header line without a colon', () => 'GET /api/products/1 HTTP/1.1\r\nHost: x\r\nno-colon-here\r\n\r\n', 400, 'malformed-request'],
+    [
+      'a header line without a colon',
+      () => 'GET /api/products/1 HTTP/1.1\r\nHost: x\r\nno-colon-here\r\n\r\n',
+      400,
+      'malformed-request',
+    ],
     [
       'Content-Length with Transfer-Encoding',
       () =>
@@ -179,8 +224,18 @@ describe('malformed HTTP (e2e): answered as problem+json where the connection al
       400,
       'malformed-request',
     ],
-    ['a control character in a header', () => 'GET /api/products/1 HTTP/1.1\r\nHost: x\r\nX-Note: a\x01b\r\n\r\n', 400, 'malformed-request'],
-    ['a 17 KiB header', () => `GET /api/products/1 HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(17 * 1024)}\r\n\r\n`, 431, 'headers-too-large'],
+    [
+      'a control character in a header',
+      () => 'GET /api/products/1 HTTP/1.1\r\nHost: x\r\nX-Note: a\x01b\r\n\r\n',
+      400,
+      'malformed-request',
+    ],
+    [
+      'a 17 KiB header',
+      () => `GET /api/products/1 HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(17 * 1024)}\r\n\r\n`,
+      431,
+      'headers-too-large',
+    ],
   ];
 
   it.each(cases().map((c) => [c[0], c] as const))('%s', async (_label, [, bytes, status, code]) => {
@@ -190,7 +245,13 @@ describe('malformed HTTP (e2e): answered as problem+json where the connection al
     expect(head).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
     expect(head).toMatch(/\r\ncontent-type: application\/problem\+json\r\n/i);
     expect(head).toMatch(/\r\ncontent-length: \d+\r\n/i);
-    expect(JSON.parse(body)).toEqual({ type: `urn:flash-sale:problem:${code}`, title: expect.any(String), status, detail: expect.any(String), code });
+    expect(JSON.parse(body)).toEqual({
+      type: `urn:flash-sale:problem:${code}`,
+      title: expect.any(String),
+      status,
+      detail: expect.any(String),
+      code,
+    });
     expect(await snapshot(t)).toEqual(before);
   });
 });

@@ -97,7 +97,9 @@ describe('Prometheus and Grafana (docker-compose.yml)', () => {
     expect(datasource).toMatchObject({ uid: 'prometheus', type: 'prometheus', url: 'http://prometheus:9090' });
     const dashboards = parse(readFileSync(join(provisioning, 'dashboards', 'flash-sale.yml'), 'utf8')).providers[0];
     expect(dashboards.options.path).toBe('/var/lib/grafana/dashboards');
-    const dashboard = JSON.parse(readFileSync(join(mounted('grafana', '/var/lib/grafana/dashboards'), 'flash-sale.json'), 'utf8'));
+    const dashboard = JSON.parse(
+      readFileSync(join(mounted('grafana', '/var/lib/grafana/dashboards'), 'flash-sale.json'), 'utf8'),
+    );
     for (const panel of dashboard.panels.filter((p: { type: string }) => p.type !== 'row')) {
       expect(panel.datasource.uid).toBe(datasource.uid);
     }
@@ -124,7 +126,15 @@ describe('Dockerfile', () => {
       .split('\n')
       .map((l) => l.trim());
     for (const entry of ['node_modules', 'dist', '.git']) expect(ignored).toContain(entry);
-    for (const copied of ['src', 'public', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json']) {
+    for (const copied of [
+      'src',
+      'public',
+      'package.json',
+      'package-lock.json',
+      'tsconfig.json',
+      'tsconfig.build.json',
+      'nest-cli.json',
+    ]) {
       expect(ignored).not.toContain(copied);
       expect(existsSync(join(root, copied))).toBe(true);
     }

@@ -33,7 +33,10 @@ describe('expiry races (e2e)', () => {
     const p = await newProduct(t.dataSource, { stock: 4 });
     const hold = (await request(t.url).post('/api/holds').send({ product_id: p.id, qty: 3 }).expect(201)).body;
     t.clock.advance(TTL_SECONDS + 1);
-    await request(t.url).get(`/api/holds/${hold.id}`).expect(200).expect(({ body }) => expect(body.status).toBe('expired'));
+    await request(t.url)
+      .get(`/api/holds/${hold.id}`)
+      .expect(200)
+      .expect(({ body }) => expect(body.status).toBe('expired'));
 
     const released = await request(t.url).delete(`/api/holds/${hold.id}`).expect(200);
     expect(released.body).toEqual({ ...hold, status: 'expired' });
@@ -53,7 +56,9 @@ describe('expiry races (e2e)', () => {
     const hold = (await request(t.url).post('/api/holds').send({ product_id: p.id, qty: 2 }).expect(201)).body;
 
     const writes = await holdProductWrites(t, p.id);
-    const release = request(t.url).delete(`/api/holds/${hold.id}`).then((res) => res);
+    const release = request(t.url)
+      .delete(`/api/holds/${hold.id}`)
+      .then((res) => res);
     await writes.waitForWaiters(1);
     t.clock.advance(TTL_SECONDS + 1);
     await writes.release();
@@ -72,11 +77,16 @@ describe('expiry races (e2e)', () => {
     const hold = (await request(t.url).post('/api/holds').send({ product_id: p.id, qty: 2 }).expect(201)).body;
 
     const writes = await holdProductWrites(t, p.id);
-    const order = request(t.url).post('/api/orders').send({ hold_id: hold.id }).then((res) => res);
+    const order = request(t.url)
+      .post('/api/orders')
+      .send({ hold_id: hold.id })
+      .then((res) => res);
     await writes.waitForWaiters(1);
     t.clock.advance(TTL_SECONDS + 1);
     // Sent while the order is still waiting: the hold is past its expiry now.
-    const read = request(t.url).get(`/api/holds/${hold.id}`).then((res) => res);
+    const read = request(t.url)
+      .get(`/api/holds/${hold.id}`)
+      .then((res) => res);
     await writes.release();
 
     const [ordered, seen] = await Promise.all([order, read]);
@@ -84,7 +94,10 @@ describe('expiry races (e2e)', () => {
     expect(seen.body.status).toBe('expired');
     expect(ordered.status).toBe(410);
     expect(ordered.body).toMatchObject({ code: 'hold-expired' });
-    await request(t.url).get(`/api/holds/${hold.id}`).expect(200).expect(({ body }) => expect(body.status).toBe('expired'));
+    await request(t.url)
+      .get(`/api/holds/${hold.id}`)
+      .expect(200)
+      .expect(({ body }) => expect(body.status).toBe('expired'));
     expect(await holdStatus(hold.id)).toBe('expired');
     const [{ n }] = await t.dataSource.query('SELECT COUNT(*) AS n FROM orders WHERE hold_id = ?', [hold.id]);
     expect(Number(n)).toBe(0);
@@ -92,12 +105,15 @@ describe('expiry races (e2e)', () => {
     await expectInvariants(t.dataSource, new Map([[p.id, 3]]));
   });
 
-  it('a hold request that waited for the lock across another hold\'s expiry gets its units and a full lifetime', async () => {
+  it("a hold request that waited for the lock across another hold's expiry gets its units and a full lifetime", async () => {
     const p = await newProduct(t.dataSource, { stock: 2 });
     const first = (await request(t.url).post('/api/holds').send({ product_id: p.id, qty: 2 }).expect(201)).body;
 
     const writes = await holdProductWrites(t, p.id);
-    const second = request(t.url).post('/api/holds').send({ product_id: p.id, qty: 2 }).then((res) => res);
+    const second = request(t.url)
+      .post('/api/holds')
+      .send({ product_id: p.id, qty: 2 })
+      .then((res) => res);
     await writes.waitForWaiters(1);
     t.clock.advance(TTL_SECONDS + 1);
     const lockedAfter = t.clock.now().getTime();

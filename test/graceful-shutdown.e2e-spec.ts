@@ -23,7 +23,10 @@ describe('SIGTERM with a request stuck in its transaction (e2e, the built server
     // Hold the product's row lock, so the next hold request waits inside its transaction.
     await db.beginTransaction();
     await db.query('SELECT id FROM products WHERE id = ? FOR UPDATE', [productId]);
-    const inFlight = request(server.url).post('/api/holds').send({ product_id: productId, qty: 2 }).then((r) => r);
+    const inFlight = request(server.url)
+      .post('/api/holds')
+      .send({ product_id: productId, qty: 2 })
+      .then((r) => r);
     for (;;) {
       // The service's own statement, waiting for our lock.
       const [rows] = await db.query(
@@ -37,7 +40,12 @@ describe('SIGTERM with a request stuck in its transaction (e2e, the built server
     const exited = server.stop('SIGTERM');
     // New connections are refused soon after the signal, while the request above still waits.
     const deadline = Date.now() + 10_000;
-    while (await fetch(`${server.url}/health`).then(() => true, () => false)) {
+    while (
+      await fetch(`${server.url}/health`).then(
+        () => true,
+        () => false,
+      )
+    ) {
       if (Date.now() > deadline) throw new Error('still accepting connections 10 s after SIGTERM');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

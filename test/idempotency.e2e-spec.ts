@@ -85,9 +85,7 @@ describe('Idempotency-Key on POST /api/holds and /api/orders (e2e)', () => {
   it('executes one of 30 truly parallel requests with one key, and answers the rest with it or 409', async () => {
     const product = await newProduct(t.dataSource, { stock: 100 });
     const key = newKey();
-    const responses = await Promise.all(
-      Array.from({ length: 30 }, () => postHold(key, { product_id: product.id, qty: 1 })),
-    );
+    const responses = await Promise.all(Array.from({ length: 30 }, () => postHold(key, { product_id: product.id, qty: 1 })));
     const created = responses.filter((r) => r.status === 201);
     expect(created.length).toBeGreaterThanOrEqual(1);
     expect(new Set(created.map((r) => r.body.id)).size).toBe(1);
@@ -105,7 +103,13 @@ describe('Idempotency-Key on POST /api/holds and /api/orders (e2e)', () => {
       t.dataSource,
       `INSERT INTO idempotency_keys (scope, idempotency_key, fingerprint, status, owner_token, lease_until, created_at, expires_at)
        VALUES ('holds', ?, ?, 'in_progress', 'dead-owner', ?, ?, ?)`,
-      [key, requestFingerprint({ product_id: product.id, qty: 1 }), new Date(now.getTime() + IDEMPOTENCY_LEASE_SECONDS * 1000), now, new Date(now.getTime() + 86_400_000)],
+      [
+        key,
+        requestFingerprint({ product_id: product.id, qty: 1 }),
+        new Date(now.getTime() + IDEMPOTENCY_LEASE_SECONDS * 1000),
+        now,
+        new Date(now.getTime() + 86_400_000),
+      ],
     );
     await postHold(key, { product_id: product.id, qty: 1 }).expect(409);
     t.clock.advance(IDEMPOTENCY_LEASE_SECONDS + 1);

@@ -29,12 +29,18 @@ describe('orders (e2e)', () => {
     });
     // ORDER_PAYMENT_TIMEOUT_SECONDS defaults to 900.
     expect(Date.parse(res.body.pay_by) - Date.parse(res.body.created_at)).toBe(900_000);
-    await request(t.url).get(`/api/products/${product.id}`).expect(200).expect(({ body }) => {
-      expect(body).toMatchObject({ stock: 7, available: 7 });
-    });
-    await request(t.url).get(`/api/holds/${hold.body.id}`).expect(200).expect(({ body }) => {
-      expect(body.status).toBe('converted');
-    });
+    await request(t.url)
+      .get(`/api/products/${product.id}`)
+      .expect(200)
+      .expect(({ body }) => {
+        expect(body).toMatchObject({ stock: 7, available: 7 });
+      });
+    await request(t.url)
+      .get(`/api/holds/${hold.body.id}`)
+      .expect(200)
+      .expect(({ body }) => {
+        expect(body.status).toBe('converted');
+      });
     await request(t.url).get(`/api/orders/${res.body.id}`).expect(200, res.body);
     await expectInvariants(t.dataSource, new Map([[product.id, 10]]));
   });
@@ -90,9 +96,12 @@ describe('orders (e2e)', () => {
     expect(sold).toBeLessThanOrEqual(60);
     // Quantities are 1..4, so a refused buyer means fewer than 4 units were left at that moment.
     expect(sold).toBeGreaterThan(56);
-    await request(t.url).get(`/api/products/${product.id}`).expect(200).expect(({ body }) => {
-      expect(body.stock).toBe(60 - sold);
-    });
+    await request(t.url)
+      .get(`/api/products/${product.id}`)
+      .expect(200)
+      .expect(({ body }) => {
+        expect(body.stock).toBe(60 - sold);
+      });
     await expectInvariants(t.dataSource, new Map([[product.id, 60]]));
   });
 });

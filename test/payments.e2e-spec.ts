@@ -28,7 +28,10 @@ describe('payment webhook (e2e)', () => {
     await deliver(t, orderId, 'success', k).expect(200, { result: 'duplicate', order_status: 'paid' });
     // A duplicate key with another status is still the same delivery: nothing changes.
     await deliver(t, orderId, 'failed', k).expect(200, { result: 'duplicate', order_status: 'paid' });
-    await request(t.url).get(`/api/orders/${orderId}`).expect(200).expect(({ body }) => expect(body.status).toBe('paid'));
+    await request(t.url)
+      .get(`/api/orders/${orderId}`)
+      .expect(200)
+      .expect(({ body }) => expect(body.status).toBe('paid'));
     const logs = await logsFor(orderId);
     expect(logs.map((l) => l.result)).toEqual(['processed', 'duplicate', 'duplicate']);
     expect(JSON.parse(logs[0].payload)).toEqual({ order_id: orderId, status: 'success', idempotency_key: k });
@@ -38,15 +41,21 @@ describe('payment webhook (e2e)', () => {
   it('puts the units of a failed payment back into stock exactly once', async () => {
     const product = await newProduct(t.dataSource, { stock: 5 });
     const { orderId } = await holdAndOrder(t, product.id, 3);
-    await request(t.url).get(`/api/products/${product.id}`).expect(200).expect(({ body }) => {
-      expect(body).toMatchObject({ stock: 2, available: 2 });
-    });
+    await request(t.url)
+      .get(`/api/products/${product.id}`)
+      .expect(200)
+      .expect(({ body }) => {
+        expect(body).toMatchObject({ stock: 2, available: 2 });
+      });
     await deliver(t, orderId, 'failed', key()).expect(200, { result: 'processed', order_status: 'failed' });
     await deliver(t, orderId, 'failed', key()).expect(200, { result: 'ignored', order_status: 'failed' });
     // The read after the failed payment sees the units back (cache invalidated on commit).
-    await request(t.url).get(`/api/products/${product.id}`).expect(200).expect(({ body }) => {
-      expect(body).toMatchObject({ stock: 5, available: 5 });
-    });
+    await request(t.url)
+      .get(`/api/products/${product.id}`)
+      .expect(200)
+      .expect(({ body }) => {
+        expect(body).toMatchObject({ stock: 5, available: 5 });
+      });
     await expectInvariants(t.dataSource, new Map([[product.id, 5]]));
   });
 

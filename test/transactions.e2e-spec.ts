@@ -56,7 +56,10 @@ describe('transactions (e2e)', () => {
       ),
     );
     expect(results.filter((r) => r.status === 'rejected')).toHaveLength(4);
-    await request(t.url).get(`/api/products/${p.id}`).expect(200).expect((res) => expect(res.body.stock).toBe(116));
+    await request(t.url)
+      .get(`/api/products/${p.id}`)
+      .expect(200)
+      .expect((res) => expect(res.body.stock).toBe(116));
     const [{ n }] = await t.dataSource.query('SELECT COUNT(*) AS n FROM stock_movements WHERE product_id = ?', [p.id]);
     expect(Number(n)).toBe(16);
     await expectInvariants(t.dataSource, new Map([[p.id, 100]]));

@@ -69,7 +69,10 @@ describe('signed payment webhooks (e2e)', () => {
       expect(JSON.stringify(res.body)).not.toContain(orderId);
     }
     expect(await logCount()).toBe(before);
-    await request(t.url).get(`/api/orders/${orderId}`).expect(200).expect((r) => expect(r.body.status).toBe('pending'));
+    await request(t.url)
+      .get(`/api/orders/${orderId}`)
+      .expect(200)
+      .expect((r) => expect(r.body.status).toBe('pending'));
     await expectInvariants(t.dataSource, new Map([[productId, 5]]));
   });
 
@@ -79,7 +82,10 @@ describe('signed payment webhooks (e2e)', () => {
     const answers = [];
     for (const id of [orderId, '00000000-0000-7000-8000-000000000000']) {
       const body = JSON.stringify({ order_id: id, status: 'success', idempotency_key: 'evt_probe' });
-      const res = await request(t.url).post('/api/payments/webhook').set(signed(body, t.clock.now(), forged)).send(body);
+      const res = await request(t.url)
+        .post('/api/payments/webhook')
+        .set(signed(body, t.clock.now(), forged))
+        .send(body);
       answers.push({ status: res.status, body: res.body });
     }
     expect(answers[0]).toEqual(answers[1]);

@@ -45,7 +45,11 @@ export async function invariantViolations(db: Connection, initialStock: Map<numb
     if (initial !== initialStock.get(id)) wrong.push(`product ${id}: initial stock ${initial} ≠ ${initialStock.get(id)}`);
   }
   for (const { check, detail } of await auditStock(query, { productIds })) {
-    wrong.push(`${check} ${Object.entries(detail).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`);
+    wrong.push(
+      `${check} ${Object.entries(detail)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(' ')}`,
+    );
   }
   return wrong;
 }

@@ -118,9 +118,17 @@ function withAppFunnel(options: BenchOptions) {
         tally.unexpected.length === 0 && m.errors === 0,
         tally.unexpected.slice(0, 3).join('; ') || JSON.stringify({ ...m.statuses, errors: m.errors }),
       ),
-      check('orders stored = 201s answered (+ in flight)', within(orders, tally.answered.order), `${orders} stored, ${tally.answered.order} answered`),
+      check(
+        'orders stored = 201s answered (+ in flight)',
+        within(orders, tally.answered.order),
+        `${orders} stored, ${tally.answered.order} answered`,
+      ),
       check('paid orders = "paid" answers (+ in flight)', within(paid, tally.paid), `${paid} stored, ${tally.paid} answered`),
-      check('failed orders = "failed" answers (+ in flight)', within(failed, tally.failed), `${failed} stored, ${tally.failed} answered`),
+      check(
+        'failed orders = "failed" answers (+ in flight)',
+        within(failed, tally.failed),
+        `${failed} stored, ${tally.failed} answered`,
+      ),
       check(
         // An order whose 201 never reached the load generator gets no webhook either: it expires.
         'expired orders = abandoned + failed after expiry + orders unanswered (+ in flight)',
@@ -128,14 +136,22 @@ function withAppFunnel(options: BenchOptions) {
         `${expired} stored, ${tally.abandoned} abandoned, ${tally.failedAfterExpiry} failed after expiry, ${orders - tally.answered.order} orders unanswered`,
       ),
       check('no pending order outlives its deadline (invariant 6)', pending === 0, `${pending} pending`),
-      check('released holds = releases answered (+ in flight)', within(released, tally.answered.release), `${released} stored, ${tally.answered.release} answered`),
+      check(
+        'released holds = releases answered (+ in flight)',
+        within(released, tally.answered.release),
+        `${released} stored, ${tally.answered.release} answered`,
+      ),
       check('every final order has exactly its one processed delivery', finalizedWrongly === 0, `${finalizedWrongly} wrong`),
       check('invariants', violations.length === 0, violations.join('; ') || 'hold'),
     ];
     const steps = Object.fromEntries(
       (Object.keys(tally.answered) as Step[]).map((step) => [
         step,
-        { answered: tally.answered[step], perSecond: Math.round(tally.answered[step] / m.durationS), ...percentiles(tally.latencies[step]) },
+        {
+          answered: tally.answered[step],
+          perSecond: Math.round(tally.answered[step] / m.durationS),
+          ...percentiles(tally.latencies[step]),
+        },
       ]),
     );
     return {
@@ -163,8 +179,7 @@ function buyerJourney(products: number[], tally: Tally): LoadOptions['requests']
     else tally.unexpected.push(`${step}: ${status} ${body.slice(0, 200)}`);
     return ok;
   };
-  const pick = () =>
-    Math.random() < HOT_SHARE ? products[0] : products[1 + Math.floor(Math.random() * (products.length - 1))];
+  const pick = () => (Math.random() < HOT_SHARE ? products[0] : products[1 + Math.floor(Math.random() * (products.length - 1))]);
 
   return [
     {
@@ -184,7 +199,13 @@ function buyerJourney(products: number[], tally: Tally): LoadOptions['requests']
         if (Math.random() < RELEASE_SHARE) {
           start(buyer, 'release');
           const { authorization } = JSON_HEADERS;
-          return { ...request, method: 'DELETE', path: `/api/holds/${buyer.holdId}`, body: undefined, headers: { authorization } };
+          return {
+            ...request,
+            method: 'DELETE',
+            path: `/api/holds/${buyer.holdId}`,
+            body: undefined,
+            headers: { authorization },
+          };
         }
         start(buyer, 'order');
         return { ...request, method: 'POST', path: '/api/orders', body: JSON.stringify({ hold_id: buyer.holdId }) };
@@ -206,14 +227,22 @@ function buyerJourney(products: number[], tally: Tally): LoadOptions['requests']
         if (!buyer.orderId || buyer.step !== 'order') return null as never;
         start(buyer, 'webhook');
         buyer.paymentStatus = Math.random() < PAYMENT_SUCCESS_SHARE ? 'success' : 'failed';
-        buyer.delivery = JSON.stringify({ order_id: buyer.orderId, status: buyer.paymentStatus, idempotency_key: `evt_${randomUUID()}` });
+        buyer.delivery = JSON.stringify({
+          order_id: buyer.orderId,
+          status: buyer.paymentStatus,
+          idempotency_key: `evt_${randomUUID()}`,
+        });
         return { ...request, method: 'POST', path: '/api/payments/webhook', body: buyer.delivery };
       },
       onResponse: (status, body, buyer: Buyer) => {
         const expected = buyer.paymentStatus === 'success' ? 'paid' : 'failed';
         // A delivery slower than the deadline finds its order expired: a success still pays it
         // (the stock is ample), a failure is ignored.
-        if (buyer.paymentStatus === 'failed' && status === 200 && body === JSON.stringify({ result: 'ignored', order_status: 'expired' })) {
+        if (
+          buyer.paymentStatus === 'failed' &&
+          status === 200 &&
+          body === JSON.stringify({ result: 'ignored', order_status: 'expired' })
+        ) {
           buyer.paymentStatus = undefined;
           if (answered(buyer, status, body, true)) tally.failedAfterExpiry++;
           return;

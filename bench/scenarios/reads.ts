@@ -20,14 +20,31 @@ async function readLoad(label: string, pid: number, url: string, options: BenchO
 function readChecks(result: LoadResult): Check[] {
   const m = measured(result);
   return [
-    check('every read answered 200', (m.statuses['200'] ?? 0) === m.requests && m.errors === 0, JSON.stringify({ ...m.statuses, errors: m.errors })),
+    check(
+      'every read answered 200',
+      (m.statuses['200'] ?? 0) === m.requests && m.errors === 0,
+      JSON.stringify({ ...m.statuses, errors: m.errors }),
+    ),
     check('every body is the product', result.mismatches === 0, `${result.mismatches} mismatches`),
   ];
 }
 
-function toResult(scenario: Scenario, { result, cpuSeconds }: Measurement, peakRssMb: number | null, checks: Check[]): ScenarioResult {
+function toResult(
+  scenario: Scenario,
+  { result, cpuSeconds }: Measurement,
+  peakRssMb: number | null,
+  checks: Check[],
+): ScenarioResult {
   const m = measured(result, cpuSeconds);
-  return { name: scenario.name, title: scenario.title, unit: 'req/s', throughput: m.requests / m.durationS, ...m, peakRssMb, checks };
+  return {
+    name: scenario.name,
+    title: scenario.title,
+    unit: 'req/s',
+    throughput: m.requests / m.durationS,
+    ...m,
+    peakRssMb,
+    checks,
+  };
 }
 
 export const read: Scenario = {

@@ -63,7 +63,5 @@ export async function runClusterPrimary(config: AppConfig, workers: number): Pro
 }
 
 async function seedOnce(config: AppConfig): Promise<void> {
-  await withDataSource(config.database, (dataSource) =>
-    dataSource.transaction((manager) => seedDemoProducts(manager, true)),
-  );
+  await withDataSource(config.database, (dataSource) => dataSource.transaction((manager) => seedDemoProducts(manager, true)));
 }

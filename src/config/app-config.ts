@@ -115,7 +115,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const webhookSecret = read('WEBHOOK_SECRET') ?? null;
   if (webhookSecret !== null) validateWebhookSecret(webhookSecret);
   if (webhookSecret === null && nodeEnv === 'production') {
-    throw new ConfigError('WEBHOOK_SECRET', 'must be set when NODE_ENV=production: unsigned payment webhooks would let anyone mark an order paid');
+    throw new ConfigError(
+      'WEBHOOK_SECRET',
+      'must be set when NODE_ENV=production: unsigned payment webhooks would let anyone mark an order paid',
+    );
   }
 
   const logLevel = (read('LOG_LEVEL') ?? 'info').toLowerCase();
@@ -218,7 +221,8 @@ function parseSqliteUrl(raw: string): SqliteDatabaseConfig {
   } catch {
     throw new ConfigError('DATABASE_URL', 'has a malformed %-escape in its SQLite path');
   }
-  if (path === '' || path.endsWith('/')) throw new ConfigError('DATABASE_URL', 'must name a SQLite file (sqlite:data/shop.sqlite)');
+  if (path === '' || path.endsWith('/'))
+    throw new ConfigError('DATABASE_URL', 'must name a SQLite file (sqlite:data/shop.sqlite)');
   if (path.includes(':memory:') || path.startsWith('file:')) {
     throw new ConfigError('DATABASE_URL', 'must name a SQLite file; in-memory databases are not supported');
   }

@@ -80,7 +80,6 @@ export class OrderNotFoundError extends DomainError {
   }
 }
 
-
 export class OrderNotCancellableError extends DomainError {
   readonly code = 'order-not-cancellable';
   readonly status = 409;

@@ -25,11 +25,7 @@ const POOL_QUEUE_LIMIT = 2_000;
  * the transactions and the migrations, the `reader` serves reads outside transactions (and
  * refuses writes). MySQL has one pool for both.
  */
-export function dataSourceOptions(
-  db: DatabaseConfig,
-  poolSize = 20,
-  role: 'writer' | 'reader' = 'writer',
-): DataSourceOptions {
+export function dataSourceOptions(db: DatabaseConfig, poolSize = 20, role: 'writer' | 'reader' = 'writer'): DataSourceOptions {
   return db.engine === 'sqlite' ? sqliteOptions(db, role) : mysqlOptions(db, poolSize);
 }
 

@@ -26,10 +26,7 @@ export function isDuplicateKey(error: unknown): boolean {
 export function isRetryableLockError(error: unknown): boolean {
   const { code } = driverError(error);
   return (
-    code === 'ER_LOCK_DEADLOCK' ||
-    code === 'ER_LOCK_WAIT_TIMEOUT' ||
-    code === 'SQLITE_BUSY' ||
-    code === 'SQLITE_BUSY_SNAPSHOT'
+    code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT' || code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT'
   );
 }
 

@@ -22,9 +22,7 @@ async function prepareMysql(db: MysqlDatabaseConfig): Promise<void> {
   });
   const lockName = `${db.database}.migrations`;
   try {
-    await admin.query(
-      `CREATE DATABASE IF NOT EXISTS \`${db.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
-    );
+    await admin.query(`CREATE DATABASE IF NOT EXISTS \`${db.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     const [rows] = await admin.query('SELECT GET_LOCK(?, 60) AS locked', [lockName]);
     if ((rows as Array<{ locked: number }>)[0]?.locked !== 1) {
       throw new Error('timed out waiting for another instance to finish the migrations');

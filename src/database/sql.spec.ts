@@ -16,7 +16,10 @@ describe('portable raw SQL', () => {
       sql: 'SELECT * FROM t WHERE a = ? AND id IN (?, ?, ?) AND b < ?',
       params: [1, 7, 8, 9, '1970-01-01 00:00:00.000'],
     });
-    expect(prepareSql('SELECT * FROM t WHERE id IN (?)', [[]])).toEqual({ sql: 'SELECT * FROM t WHERE id IN (NULL)', params: [] });
+    expect(prepareSql('SELECT * FROM t WHERE id IN (?)', [[]])).toEqual({
+      sql: 'SELECT * FROM t WHERE id IN (NULL)',
+      params: [],
+    });
     expect(prepareSql('SELECT ?', [2])).toEqual({ sql: 'SELECT ?', params: [2] });
   });
 });

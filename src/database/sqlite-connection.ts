@@ -27,8 +27,7 @@ export function setUpSqliteConnection(connection: Database.Database, role: 'writ
     return;
   }
   const prepare = connection.prepare.bind(connection);
-  connection.prepare = ((sql: string) =>
-    prepare(sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE TRANSACTION' : sql));
+  connection.prepare = (sql: string) => prepare(sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE TRANSACTION' : sql);
 }
 
 /**

@@ -106,7 +106,10 @@ export class HoldBatcher<R, O> {
   private async decide(productId: number, batch: Waiting<R, O>[]): Promise<void> {
     let outcomes: O[];
     try {
-      outcomes = await this.grant(productId, batch.map((w) => w.request));
+      outcomes = await this.grant(
+        productId,
+        batch.map((w) => w.request),
+      );
     } catch (error) {
       if (batch.length === 1 || isConnectionError(error)) {
         for (const w of batch) w.reject(error);

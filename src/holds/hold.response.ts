@@ -17,7 +17,12 @@ export class HoldResponse {
   @ApiProperty({ format: 'date-time', example: '2026-11-25T06:17:22.000Z' })
   expires_at: string;
 
-  @ApiProperty({ type: String, nullable: true, description: 'The customer (token `sub`); null when anonymous', example: 'cus_42' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The customer (token `sub`); null when anonymous',
+    example: 'cus_42',
+  })
   customer_id: string | null;
 }
 

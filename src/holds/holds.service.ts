@@ -81,12 +81,7 @@ export class HoldsService implements BeforeApplicationShutdown {
    * off). `onAnswered` runs inside the deciding transaction with this request's answer (201 or
    * the refusal), so an Idempotency-Key's stored answer commits together with the hold.
    */
-  async reserve(
-    productId: number,
-    qty: number,
-    customerId: string | null,
-    onAnswered?: AnswerRecorder,
-  ): Promise<HoldResponse> {
+  async reserve(productId: number, qty: number, customerId: string | null, onAnswered?: AnswerRecorder): Promise<HoldResponse> {
     if (qty > this.config.maxQtyPerHold) {
       throw new InvalidFieldError('qty', `qty must not be greater than ${this.config.maxQtyPerHold}`);
     }
@@ -106,22 +101,16 @@ export class HoldsService implements BeforeApplicationShutdown {
           return new ProductNotFoundError(productId);
       }
     };
-    const answerOf = (hold: NewHold): HoldResponse =>
-      toHoldResponse({ ...hold, status: 'active' } as Hold, this.clock.now());
+    const answerOf = (hold: NewHold): HoldResponse => toHoldResponse({ ...hold, status: 'active' } as Hold, this.clock.now());
     const request: HoldRequest = {
       qty,
       customerId,
       onDecided:
         onAnswered &&
         ((manager, decided) =>
-          onAnswered(
-            manager,
-            decided.kind === 'granted' ? { status: 201, body: answerOf(decided.hold) } : refusalOf(decided)!,
-          )),
+          onAnswered(manager, decided.kind === 'granted' ? { status: 201, body: answerOf(decided.hold) } : refusalOf(decided)!)),
     };
-    const outcome = this.batcher
-      ? await this.batcher.submit(productId, request)
-      : (await this.grant(productId, [request]))[0];
+    const outcome = this.batcher ? await this.batcher.submit(productId, request) : (await this.grant(productId, [request]))[0];
     if (outcome.kind !== 'granted') throw refusalOf(outcome)!;
     return answerOf(outcome.hold);
   }
@@ -242,11 +231,7 @@ export class HoldsService implements BeforeApplicationShutdown {
     }
   }
 
-  private async recordDecisions(
-    manager: EntityManager,
-    requests: HoldRequest[],
-    outcomes: GrantOutcome[],
-  ): Promise<void> {
+  private async recordDecisions(manager: EntityManager, requests: HoldRequest[], outcomes: GrantOutcome[]): Promise<void> {
     for (const [i, request] of requests.entries()) {
       if (request.onDecided) await request.onDecided(manager, outcomes[i]);
     }

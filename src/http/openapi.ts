@@ -13,9 +13,7 @@ export const WEBHOOK_SIGNATURE_SCHEME = 'webhookSignature';
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('flash-sale-api')
-    .setDescription(
-      'Holds, orders and payment webhooks for flash sales. Every error is application/problem+json (RFC 9457).',
-    )
+    .setDescription('Holds, orders and payment webhooks for flash sales. Every error is application/problem+json (RFC 9457).')
     .setVersion('1')
     .setLicense('MIT', 'https://opensource.org/license/mit')
     .addServer('/', 'The server that serves this document')

@@ -43,10 +43,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       .send(problem);
   }
 
-  private toProblem(
-    exception: unknown,
-    request: FastifyRequest,
-  ): { problem: ProblemDocument; headers: Record<string, string> } {
+  private toProblem(exception: unknown, request: FastifyRequest): { problem: ProblemDocument; headers: Record<string, string> } {
     if (exception instanceof DomainError) {
       return { problem: toProblemDocument(exception), headers: exception.headers };
     }

@@ -13,8 +13,10 @@ const BATCH = 1_000;
 /** Deletes Idempotency-Key records past their 24 hours, once a minute, in small batches. */
 @Injectable()
 export class IdempotencyKeySweeper implements OnModuleInit, OnApplicationShutdown {
-  private readonly job = new PeriodicJob('idempotency-key-sweep', () => this.sweep(), (err) =>
-    this.logger.error({ err }, 'idempotency key sweep failed'),
+  private readonly job = new PeriodicJob(
+    'idempotency-key-sweep',
+    () => this.sweep(),
+    (err) => this.logger.error({ err }, 'idempotency key sweep failed'),
   );
 
   constructor(

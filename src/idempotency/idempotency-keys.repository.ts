@@ -80,12 +80,7 @@ export class IdempotencyKeysRepository {
   }
 
   /** Stores the answer if `token` still owns the claim; false when another request took it over. */
-  async complete(
-    manager: EntityManager,
-    { scope, owner, key }: KeyId,
-    token: string,
-    answer: StoredAnswer,
-  ): Promise<boolean> {
+  async complete(manager: EntityManager, { scope, owner, key }: KeyId, token: string, answer: StoredAnswer): Promise<boolean> {
     const { affected } = await execute(
       manager,
       `UPDATE idempotency_keys

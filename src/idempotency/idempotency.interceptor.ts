@@ -58,7 +58,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const scope = this.reflector.get<IdempotencyScope>(SCOPE, context.getHandler());
 
     const owner = idempotencyOwner(principalOf(request));
-    return from(this.idempotency.claim({ scope, owner, key }, requestFingerprint(request.body, (request.params ?? {}) as Record<string, string>))).pipe(
+    return from(
+      this.idempotency.claim(
+        { scope, owner, key },
+        requestFingerprint(request.body, (request.params ?? {}) as Record<string, string>),
+      ),
+    ).pipe(
       mergeMap((decision) => {
         switch (decision.kind) {
           case 'reused-with-other-body':

@@ -69,8 +69,7 @@ export class IdempotencyService {
         }
       }
       const expired = existing.expiresAt.getTime() <= now.getTime();
-      const abandoned =
-        existing.status === 'in_progress' && (existing.leaseUntil?.getTime() ?? 0) <= now.getTime();
+      const abandoned = existing.status === 'in_progress' && (existing.leaseUntil?.getTime() ?? 0) <= now.getTime();
       if (!expired && existing.fingerprint !== fingerprint) return { kind: 'reused-with-other-body' };
       if (!expired && existing.status === 'completed') return { kind: 'replay', answer: existing.answer! };
       if (!expired && !abandoned) return { kind: 'in-progress' };
@@ -81,8 +80,6 @@ export class IdempotencyService {
 
   /** Best effort: a claim that cannot be released is taken over once its lease runs out. */
   async release(claim: IdempotencyClaim): Promise<void> {
-    await this.tx
-      .autocommit((manager) => this.repository.release(manager, claim.id, claim.token))
-      .catch(() => undefined);
+    await this.tx.autocommit((manager) => this.repository.release(manager, claim.id, claim.token)).catch(() => undefined);
   }
 }

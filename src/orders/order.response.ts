@@ -30,7 +30,12 @@ export class OrderResponse {
   })
   pay_by: string;
 
-  @ApiProperty({ type: String, nullable: true, description: 'The customer (token `sub`); null when anonymous', example: 'cus_42' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The customer (token `sub`); null when anonymous',
+    example: 'cus_42',
+  })
   customer_id: string | null;
 }
 

@@ -30,9 +30,7 @@ export interface ConvertResult {
 }
 
 type Conversion =
-  | { kind: 'created'; order: Order }
-  | { kind: 'existing'; order: Order }
-  | { kind: 'refused'; error: DomainError };
+  { kind: 'created'; order: Order } | { kind: 'existing'; order: Order } | { kind: 'refused'; error: DomainError };
 
 @Injectable()
 export class OrdersService {

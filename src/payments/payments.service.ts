@@ -59,8 +59,7 @@ export class PaymentsService {
       const applied = await this.apply(manager, delivery, entry);
       // A refund owed is reported by the order's lifecycle (payment_refund_due, with the amount).
       if (applied.orderStatus !== 'refund_due' || applied.result !== 'processed') {
-        const event: DomainEventName =
-          applied.result === 'processed' ? `payment_${delivery.status}` : EVENTS[applied.result];
+        const event: DomainEventName = applied.result === 'processed' ? `payment_${delivery.status}` : EVENTS[applied.result];
         this.stock.emitAfterCommit(manager, event, {
           order_id: delivery.order_id,
           idempotency_key: delivery.idempotency_key,
@@ -94,8 +93,7 @@ export class PaymentsService {
     }
     // The outcome is decided under the product lock before the key is consumed, so the log row
     // records it; nothing below can change it.
-    const after: Order =
-      decision === 'ignore' ? order : { ...order, status: await this.outcomeOf(manager, order, decision) };
+    const after: Order = decision === 'ignore' ? order : { ...order, status: await this.outcomeOf(manager, order, decision) };
     const result: WebhookResult = decision === 'ignore' ? 'ignored' : 'processed';
     try {
       await this.logs.insert(manager, { ...entry, consumedKey: entry.idempotencyKey, result, orderStatus: after.status });

@@ -42,7 +42,9 @@ describe('webhook signatures (Standard Webhooks)', () => {
     const headers = signed();
     const rotated = `${signed(now, body, old)['webhook-signature']} ${headers['webhook-signature']}`;
     expect(verifyWebhook(key, { ...headers, 'webhook-signature': rotated }, body, now)).toBeNull();
-    expect(verifyWebhook(key, { ...headers, 'webhook-signature': `v2,abc ${headers['webhook-signature']}` }, body, now)).toBeNull();
+    expect(
+      verifyWebhook(key, { ...headers, 'webhook-signature': `v2,abc ${headers['webhook-signature']}` }, body, now),
+    ).toBeNull();
   });
 
   it('allows 5 minutes of clock difference either way, and no more', () => {

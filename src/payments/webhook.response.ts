@@ -6,7 +6,8 @@ import { WebhookResponse } from './payments.service';
 export class WebhookResponseBody implements WebhookResponse {
   @ApiProperty({
     enum: ['processed', 'duplicate', 'ignored'],
-    description: 'processed: this delivery changed the order (a late success: paid or refund_due); duplicate: key already processed; ignored: order already final, or a failure for an expired or cancelled order',
+    description:
+      'processed: this delivery changed the order (a late success: paid or refund_due); duplicate: key already processed; ignored: order already final, or a failure for an expired or cancelled order',
   })
   result: WebhookResponse['result'];
 

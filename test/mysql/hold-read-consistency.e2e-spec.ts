@@ -45,7 +45,10 @@ describe('reading a hold while its conversion commits (e2e, MySQL)', () => {
       [newId(), hold.id, p.id, new Date(), new Date(), new Date()],
     );
 
-    const order = request(t.url).post('/api/orders').send({ hold_id: hold.id }).then((res) => res);
+    const order = request(t.url)
+      .post('/api/orders')
+      .send({ hold_id: hold.id })
+      .then((res) => res);
     // Decided (in time) and waiting to insert its order row.
     await until(async () => (await sessionsWaiting('INSERT INTO orders')) >= 1);
     t.clock.advance(TTL_SECONDS + 1);
@@ -61,7 +64,10 @@ describe('reading a hold while its conversion commits (e2e, MySQL)', () => {
     expect(ordered.status).toBe(201);
     expect(seen.status).toBe(200);
     expect(seen.body.status).toBe('converted');
-    await request(t.url).get(`/api/holds/${hold.id}`).expect(200).expect(({ body }) => expect(body.status).toBe('converted'));
+    await request(t.url)
+      .get(`/api/holds/${hold.id}`)
+      .expect(200)
+      .expect(({ body }) => expect(body.status).toBe('converted'));
     await expectInvariants(t.dataSource, new Map([[p.id, 3]]));
   });
 });

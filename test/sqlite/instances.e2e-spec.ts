@@ -41,7 +41,12 @@ describe('one instance per SQLite file (e2e, built server processes)', () => {
   });
 
   it.each([
-    ['CLUSTER_WORKERS=2', 'main.js', { CLUSTER_WORKERS: '2' }, 'Invalid configuration: CLUSTER_WORKERS cannot be used with the embedded SQLite'],
+    [
+      'CLUSTER_WORKERS=2',
+      'main.js',
+      { CLUSTER_WORKERS: '2' },
+      'Invalid configuration: CLUSTER_WORKERS cannot be used with the embedded SQLite',
+    ],
     ['npm run start:cluster', join('cli', 'cluster.cli.js'), {}, 'Invalid configuration: DATABASE_URL names the embedded SQLite'],
   ])('refuses cluster mode (%s) before opening the file, pointing to MySQL', (_label, script, env, message) => {
     const run = spawnSync(process.execPath, [join(__dirname, '..', '..', 'dist', script)], {

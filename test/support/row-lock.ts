@@ -18,7 +18,8 @@ export interface HeldRowLock {
 
 export async function lockProductRow(db: DatabaseConfig, productId: number): Promise<HeldRowLock> {
   if (db.engine !== 'mysql') throw new Error('lockProductRow needs MySQL row locks: test files that use it run on MySQL only');
-  const connect = () => createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database });
+  const connect = () =>
+    createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database });
   const holder: Connection = await connect();
   const observer: Connection = await connect();
   await holder.query('START TRANSACTION');
