@@ -24,7 +24,7 @@ import { PaymentsModule } from './payments/payments.module';
 import { cacheModuleOptions } from './products/cache-stores';
 import { ProductsModule } from './products/products.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
-import { SweepsModule } from './stock/sweeps.module';
+import { SweepsModule } from './sweeps/sweeps.module';
 
 export interface AppOverrides {
   /** Replaces the system clock (tests move time instead of sleeping). */

@@ -5,43 +5,48 @@ import { Clock } from '../core/clock';
 import { PeriodicJob } from '../core/periodic-job';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { HoldsService } from '../holds/holds.service';
+import { OrderLifecycle } from '../orders/order-lifecycle';
+import { OrdersService } from '../orders/orders.service';
 import { ProductsService } from '../products/products.service';
-import { StockLedger } from './stock-ledger.service';
+import { StockLedger } from '../stock/stock-ledger.service';
 
 /** Products looked at per sweep; the rest wait for the next tick. */
 const PRODUCTS_PER_SWEEP = 200;
 
-export interface SweepResult {
-  expired: number;
+export interface OrderSweepResult {
+  /** Ids of the orders this sweep expired. */
+  expired: string[];
   products: number[];
   skipped: number[];
 }
 
 /**
- * Puts expired holds back on sale every HOLD_SWEEP_INTERVAL_SECONDS. Safe with any number of
- * instances: each product is swept under its row lock, taken with SKIP LOCKED, so a product that
- * another instance (or a hold batch, which expires overdue holds itself) is working on is simply
- * left for the next tick instead of queued behind.
+ * Expires pending orders past their `pay_by` and puts their units back, every
+ * HOLD_SWEEP_INTERVAL_SECONDS (one sweep interval for both, so invariant 6 has one bound).
+ * Exactly once with any number of instances: each product is swept under its row lock taken
+ * with SKIP LOCKED, so sweeps never wait for each other; a product left for the next tick is
+ * one that someone else is changing right now (and a webhook or cancel expires an overdue order
+ * itself before acting on it).
  */
 @Injectable()
-export class HoldSweeper implements OnModuleInit, OnApplicationShutdown {
+export class OrderSweeper implements OnModuleInit, OnApplicationShutdown {
   private readonly job = new PeriodicJob(
-    'hold-sweep',
+    'order-sweep',
     () => this.sweep(),
-    (err) => this.logger.error({ err }, 'hold sweep failed'),
+    (err) => this.logger.error({ err }, 'order sweep failed'),
   );
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly scheduler: SchedulerRegistry,
     private readonly stock: StockLedger,
-    private readonly holds: HoldsService,
+    private readonly orders: OrdersService,
+    private readonly lifecycle: OrderLifecycle,
     private readonly products: ProductsService,
     private readonly clock: Clock,
     private readonly logger: PinoLogger,
   ) {
-    logger.setContext(HoldSweeper.name);
+    logger.setContext(OrderSweeper.name);
   }
 
   onModuleInit(): void {
@@ -53,23 +58,22 @@ export class HoldSweeper implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** One sweep; a sweep already under way in this process is joined rather than doubled. */
-  claimExpired(): Promise<SweepResult> {
+  expireOverdue(): Promise<OrderSweepResult> {
     return this.job.run();
   }
 
-  private async sweep(): Promise<SweepResult> {
-    const candidates = await this.holds.productsWithOverdueHolds(this.clock.now(), PRODUCTS_PER_SWEEP);
-    const result: SweepResult = { expired: 0, products: [], skipped: [] };
+  private async sweep(): Promise<OrderSweepResult> {
+    const candidates = await this.orders.productsWithOverdueOrders(this.clock.now(), PRODUCTS_PER_SWEEP);
+    const result: OrderSweepResult = { expired: [], products: [], skipped: [] };
     for (const productId of candidates) {
       const expired = await this.stock.transaction(async (manager) => {
         if (!(await this.products.tryLock(manager, productId))) return null;
-        // The clock is read once the lock is held: a sweep that waited decides by then.
-        return this.holds.expireOverdueLocked(manager, productId, this.clock.now());
+        return this.lifecycle.expireOverdue(manager, productId);
       });
       if (expired === null) {
         result.skipped.push(productId);
-      } else if (expired > 0) {
-        result.expired += expired;
+      } else if (expired.length > 0) {
+        result.expired.push(...expired);
         result.products.push(productId);
       }
     }
