@@ -4,7 +4,8 @@
 // faces (modules, services, decorators, types); the composition root (main.ts, app.ts,
 // app.module.ts, cli/, cluster/) knows everything and nothing knows it.
 // Every folder of src/ that is neither the ground (core, config, database, http) nor the root.
-const FEATURES = '(products|holds|orders|payments|stock|sweeps|admin|auth|idempotency|rate-limit|metrics|health|audit|live|storefront)';
+const FEATURES =
+  '(products|holds|orders|payments|stock|sweeps|admin|auth|idempotency|rate-limit|metrics|health|audit|live|storefront)';
 const TOP = '^src/(main\\.ts|app\\.ts|app\\.module\\.ts|cli/|cluster/)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
