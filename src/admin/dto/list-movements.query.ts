@@ -1,22 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Min } from 'class-validator';
+import { digitsToNumber, PageQuery } from '../../http/page-query';
 
-const digitsToNumber = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value;
-
-export class ListMovementsQuery {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Transform(digitsToNumber)
-  @IsInt({ message: 'limit must be an integer' })
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
+export class ListMovementsQuery extends PageQuery {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'The last id of the previous page (newest first)' })
   @IsOptional()
-  @Transform(digitsToNumber)
+  // Movement ids are BIGINT: up to 15 digits stay exact as a JavaScript number.
+  @Transform(digitsToNumber(15))
   @IsInt({ message: 'before_id must be an integer' })
   @Min(1)
   before_id?: number;

@@ -1,13 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Matches, Min } from 'class-validator';
+import { digitsToNumber, PageQuery } from '../../http/page-query';
 import { ORDER_STATUSES, OrderStatus } from '../../orders/order';
 
-/** Query strings are text: accept only plain digits, and only then make them numbers. */
-const digitsToNumber = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : value;
-
-export class ListOrdersQuery {
+export class ListOrdersQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ORDER_STATUSES })
   @IsOptional()
   @IsIn(ORDER_STATUSES)
@@ -15,18 +12,10 @@ export class ListOrdersQuery {
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1 })
   @IsOptional()
-  @Transform(digitsToNumber)
+  @Transform(digitsToNumber())
   @IsInt({ message: 'product_id must be an integer' })
   @Min(1)
   product_id?: number;
-
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Transform(digitsToNumber)
-  @IsInt({ message: 'limit must be an integer' })
-  @Min(1)
-  @Max(100)
-  limit?: number;
 
   @ApiPropertyOptional({ description: 'The last id of the previous page (ids are UUIDv7: time-ordered)' })
   @IsOptional()
