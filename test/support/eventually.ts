@@ -7,7 +7,7 @@
 export async function eventually(
   what: string,
   condition: () => boolean | Promise<boolean>,
-  seen: () => string | Promise<string>,
+  seen: () => string | Promise<string> = () => 'the condition still false',
   withinMs = 10_000,
 ): Promise<void> {
   const deadline = Date.now() + withinMs;
