@@ -89,10 +89,11 @@ describe('HOLD_SWEEP_INTERVAL_SECONDS=2 (e2e, the interval timer driven by the t
       'the 2 s tick sweeps the overdue hold and logs holds_expired',
       async () => (await status()) === 'expired' && t.logs.events('holds_expired').length === 1,
       async () => `hold status '${await status()}', ${t.logs.events('holds_expired').length} holds_expired event(s)`,
+      30_000,
     );
     expect(t.logs.events('holds_expired')[0]).toMatchObject({ count: 1, products: [product.id] });
     await expectInvariants(t.dataSource, new Map([[product.id, 5]]));
-  }, 30_000);
+  });
 });
 
 describe('CACHE_TTL_SECONDS=2, in-process cache (e2e, the wall clock moved by the test)', () => {

@@ -57,9 +57,9 @@ export async function lockProductRow(db: DatabaseConfig, productId: number): Pro
 
 /**
  * Polls until `condition` holds: for states the tests can observe but not await directly. Gives
- * up after 55 s (inside Jest's 60 s test timeout): a wait that never ends would otherwise go on
+ * up after 110 s (inside Jest's 120 s test timeout): a wait that never ends would otherwise go on
  * polling after its test has timed out and keep Jest from exiting.
  */
 export function until(condition: () => boolean | Promise<boolean>): Promise<void> {
-  return eventually('until()', condition, undefined, 55_000);
+  return eventually('until()', condition, undefined, 110_000);
 }
