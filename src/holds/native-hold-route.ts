@@ -39,6 +39,9 @@ const URL = '/api/holds';
  * document, status, headers and content type that Nest's path answers. The Fastify hooks (security
  * headers, rate limit, body parser, metrics, request log) run around it as around every route.
  * Without this installer (the OpenAPI CLI, say) the decorated Nest pipeline answers the same.
+ * The flip side: a guard, interceptor or pipe added to the controller or globally later does not
+ * run here by itself; its rule must be added to this handler too (the e2e suites of holds, auth,
+ * idempotency and bad input hold the two to the same contract).
  */
 export function serveHoldsNatively(app: NestFastifyApplication): void {
   const route = new NativeHoldRoute(
