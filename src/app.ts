@@ -12,6 +12,7 @@ import { parseJsonBodies } from './http/json-body';
 import { answerClientError, answerFrameworkError } from './http/malformed-requests';
 import { observeHttpRequests } from './metrics/http-metrics';
 import { setupOpenApi } from './http/openapi';
+import { answerCachedProductReads } from './products/cached-read-route';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { serveStorefront } from './storefront/storefront';
 
@@ -30,6 +31,9 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     // Requests refused before any route runs are answered as problem+json too.
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
+    // No Nest middleware is used (request logging is a Fastify hook: http/logging.ts), so
+    // @fastify/middie, whose onRequest hook every request would run, is not registered.
+    skipMiddie: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides), adapter, {
     bufferLogs: true,
@@ -46,6 +50,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   logRequests(app);
   setupOpenApi(app);
   serveStorefront(app);
+  answerCachedProductReads(app);
   return app;
 }
 
