@@ -34,7 +34,13 @@ export function answerCachedProductReads(app: NestFastifyApplication): void {
       const throughNest = route.handler;
       route.handler = function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
         const id = (request.params as { id?: string }).id;
-        const json = id !== undefined && PLAIN_ID.test(id) ? products.cachedJson(Number(id)) : undefined;
+        let json: string | undefined;
+        try {
+          json = id !== undefined && PLAIN_ID.test(id) ? products.cachedJson(Number(id)) : undefined;
+        } catch {
+          // Never expected; if it happens, Nest's handler meets it again and its filter answers.
+          json = undefined;
+        }
         if (json === undefined) return throughNest.call(this, request, reply);
         reply.header('content-type', PRODUCT_JSON_CONTENT_TYPE).send(json);
       };
