@@ -10,6 +10,7 @@ require('node:module').enableCompileCache?.();
 /** @type {import('jest').Config} */
 module.exports = {
   transform: base.transform,
+  transformIgnorePatterns: base.transformIgnorePatterns,
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/test'],
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/*.spec.ts'],

@@ -1,16 +1,26 @@
-import { ValidationPipe } from '@nestjs/common';
+import { Type, ValidationPipe } from '@nestjs/common';
+import {
+  EXCEPTION_FILTERS_METADATA,
+  GUARDS_METADATA,
+  INTERCEPTORS_METADATA,
+  PIPES_METADATA,
+  ROUTE_ARGS_METADATA,
+} from '@nestjs/common/constants';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { FastifyReply, FastifyRequest } from 'fastify';
 import { bearerToken } from '../auth/bearer-token';
+import { CustomerAuthGuard } from '../auth/customer-auth.guard';
 import { idempotencyOwner, setPrincipal } from '../auth/principal';
 import { TokenVerifier } from '../auth/token-verifier';
 import { IdempotencyKeyInUseError, IdempotencyKeyReusedError } from '../core/errors';
 import { fastBodyCheck } from '../http/fast-body-check';
+import { takeOverRoute } from '../http/route-takeover';
 import { ProblemDetailsFilter } from '../http/problem-details.filter';
 import { PROBLEM_CONTENT_TYPE } from '../http/problem-document';
 import { strictValidationPipe } from '../http/validation';
 import { IdempotencyClaim } from '../idempotency/idempotency-claim';
 import { parseIdempotencyKey, requestFingerprint } from '../idempotency/idempotency-key';
+import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { CreateHoldDto } from './dto/create-hold.dto';
 import { HoldsController } from './holds.controller';
@@ -40,8 +50,11 @@ const URL = '/api/holds';
  * headers, rate limit, body parser, metrics, request log) run around it as around every route.
  * Without this installer (the OpenAPI CLI, say) the decorated Nest pipeline answers the same.
  * The flip side: a guard, interceptor or pipe added to the controller or globally later does not
- * run here by itself; its rule must be added to this handler too (the e2e suites of holds, auth,
- * idempotency and bad input hold the two to the same contract).
+ * run here by itself; its rule must be added to this handler too. One added on the controller makes
+ * the app refuse to start (nativeHoldRouteMismatches), as does a route that is no longer
+ * registered under this method and URL (takeOverRoute); the e2e suites of holds, auth,
+ * idempotency and bad input hold the two paths to the same contract, and native-routes.e2e-spec
+ * checks that Nest's guard and interceptor are indeed not the ones running.
  */
 export function serveHoldsNatively(app: NestFastifyApplication): void {
   const route = new NativeHoldRoute(
@@ -51,17 +64,51 @@ export function serveHoldsNatively(app: NestFastifyApplication): void {
     app.get(ProblemDetailsFilter),
     strictValidationPipe(),
   );
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRoute', (options: RouteOptions) => {
-      if (
-        options.url === URL &&
-        (options.method === METHOD || (Array.isArray(options.method) && options.method.includes(METHOD)))
-      ) {
-        options.handler = (request, reply) => route.handle(request, reply);
-      }
-    });
+  const undeclared = nativeHoldRouteMismatches(HoldsController, 'reserve');
+  if (undeclared.length > 0) {
+    throw new Error(
+      `HoldsController.reserve's decorators are not what the native POST /api/holds mirrors: ${undeclared.join('; ')}`,
+    );
+  }
+  takeOverRoute(app, METHOD, URL, () => (request, reply) => route.handle(request, reply));
+}
+
+/**
+ * What NativeHoldRoute.handle does in Nest's stead: the guard (customerOf), the interceptor
+ * (withKey), no other pipe than the global ValidationPipe (reserve) and no filter of its own.
+ */
+const MIRRORED = {
+  guards: [CustomerAuthGuard],
+  interceptors: [IdempotencyInterceptor],
+  pipes: [],
+  filters: [],
+} satisfies Record<string, unknown[]>;
+
+/**
+ * The differences between the guards, interceptors, pipes (parameter pipes included) and filters
+ * that a route's class and method declare and the ones the native handler mirrors: a decorator
+ * added to HoldsController (or removed) makes the app refuse to start until handle() follows.
+ */
+export function nativeHoldRouteMismatches(controller: Type, method: string): string[] {
+  const handler = (controller.prototype as Record<string, object>)[method];
+  const declared = (key: string): unknown[] => [
+    ...((Reflect.getMetadata(key, controller) as unknown[] | undefined) ?? []),
+    ...((Reflect.getMetadata(key, handler) as unknown[] | undefined) ?? []),
+  ];
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<string, { pipes?: unknown[] }>;
+  const found = {
+    guards: declared(GUARDS_METADATA),
+    interceptors: declared(INTERCEPTORS_METADATA),
+    pipes: [...declared(PIPES_METADATA), ...Object.values(args).flatMap((arg) => arg.pipes ?? [])],
+    filters: declared(EXCEPTION_FILTERS_METADATA),
+  };
+  const nameOf = (item: unknown): string =>
+    typeof item === 'function' ? item.name : ((item as object | null)?.constructor?.name ?? String(item));
+  return (Object.keys(MIRRORED) as (keyof typeof MIRRORED)[]).flatMap((kind) => {
+    const mirrored = (MIRRORED[kind] as unknown[]).map(nameOf).join(', ');
+    const seen = found[kind].map(nameOf).join(', ');
+    return seen === mirrored ? [] : [`${kind}: declared [${seen}], mirrored [${mirrored}]`];
+  });
 }
 
 export class NativeHoldRoute {

@@ -3,6 +3,7 @@
 // ProductsController.
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { takeOverRoute } from '../http/route-takeover';
 import { PRODUCT_JSON_CONTENT_TYPE } from './product-json';
 import { ProductsService } from './products.service';
 
@@ -22,17 +23,17 @@ const PLAIN_ID = /^[1-9]\d{0,15}$/;
  * request (a miss, a malformed id, an unknown product, Redis) runs Nest's handler unchanged, so
  * its validation, problem+json and cache fill stay the controller's. The Fastify hooks (security
  * headers, metrics, logging, the 404 of an empty id) run for both, as for any route.
- * Call before the app is initialized: Nest registers its routes at init.
+ * Call before the app is initialized: Nest registers its routes at init (and the app refuses to
+ * start if this route never is: http/route-takeover.ts).
  */
 export function answerCachedProductReads(app: NestFastifyApplication): void {
   const products = app.get(ProductsService);
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRoute', (route) => {
-      if (route.url !== PRODUCT_READ_ROUTE || route.method !== 'GET') return;
-      const throughNest = route.handler;
-      route.handler = function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+  takeOverRoute(
+    app,
+    'GET',
+    PRODUCT_READ_ROUTE,
+    (throughNest) =>
+      function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
         const id = (request.params as { id?: string }).id;
         let json: string | undefined;
         try {
@@ -43,6 +44,6 @@ export function answerCachedProductReads(app: NestFastifyApplication): void {
         }
         if (json === undefined) return throughNest.call(this, request, reply);
         reply.header('content-type', PRODUCT_JSON_CONTENT_TYPE).send(json);
-      };
-    });
+      },
+  );
 }
