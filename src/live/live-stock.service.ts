@@ -36,15 +36,23 @@ export class LiveStockService {
     }
     if (!product) throw new ProductNotFoundError(productId);
 
-    // From here on the response is ours, written straight to the socket: a Fastify reply per
-    // stream would cost far more than the few hundred bytes 10,000 streams can afford each.
+    // From here on the response is ours, written straight to the socket: a Fastify reply (or
+    // even Node's ServerResponse) per stream would cost far more than the few hundred bytes
+    // 10,000 streams can afford each.
     reply.hijack();
     const raw = reply.raw;
-    if (raw.destroyed || raw.socket?.destroyed !== false) return; // the client left during the read
-    const stream = new ProductStream(productId, raw, parseLastEventId(lastEventIdHeader), (s, reason) =>
-      this.feed.forget(s, reason),
-    );
+    const socket = raw.socket;
+    if (raw.destroyed || !socket || socket.destroyed) return; // the client left during the read
+    // The response never finishes through Fastify or Node: their per-request listeners (which
+    // would keep the request and reply objects alive as long as the stream) go now.
+    raw.removeAllListeners('finish');
+    raw.removeAllListeners('error');
+    raw.on('error', ignore);
+    const stream = new ProductStream(productId, socket, parseLastEventId(lastEventIdHeader), this.feed);
     stream.open();
     this.feed.subscribe(stream, product);
   }
 }
+
+/** The response object is never written to; an error of its socket is the socket's to report. */
+function ignore(): void {}
