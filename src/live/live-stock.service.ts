@@ -7,6 +7,7 @@ import { ProductsService } from '../products/products.service';
 import { parseLastEventId } from './event-ids';
 import { LiveStockFeed } from './live-stock.feed';
 import { ProductStream } from './product-stream';
+import { takeSocket } from './take-socket';
 
 /** What a refused stream is told to wait: streams come and go fast during a drop. */
 export const STREAM_RETRY_AFTER_SECONDS = 5;
@@ -40,19 +41,10 @@ export class LiveStockService {
     // even Node's ServerResponse) per stream would cost far more than the few hundred bytes
     // 10,000 streams can afford each.
     reply.hijack();
-    const raw = reply.raw;
-    const socket = raw.socket;
-    if (raw.destroyed || !socket || socket.destroyed) return; // the client left during the read
-    // The response never finishes through Fastify or Node: their per-request listeners (which
-    // would keep the request and reply objects alive as long as the stream) go now.
-    raw.removeAllListeners('finish');
-    raw.removeAllListeners('error');
-    raw.on('error', ignore);
+    const socket = takeSocket(reply.raw);
+    if (!socket) return; // the client left during the read
     const stream = new ProductStream(productId, socket, parseLastEventId(lastEventIdHeader), this.feed);
     stream.open();
     this.feed.subscribe(stream, product);
   }
 }
-
-/** The response object is never written to; an error of its socket is the socket's to report. */
-function ignore(): void {}
