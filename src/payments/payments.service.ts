@@ -7,6 +7,7 @@ import { isDuplicateKey } from '../database/db-errors';
 import { HoldsService } from '../holds/holds.service';
 import { Order, OrderStatus } from '../orders/order';
 import { OrderLifecycle } from '../orders/order-lifecycle';
+import { latePaymentMove, transitionFor } from '../orders/order-transitions';
 import { OrdersService } from '../orders/orders.service';
 import { ProductsService } from '../products/products.service';
 import { StockLedger } from '../stock/stock-ledger.service';
@@ -121,8 +122,8 @@ export class PaymentsService {
 
   /** The status a processed delivery leads to (late: paid only if the units are free now). */
   private async outcomeOf(manager: EntityManager, order: Order, decision: 'pay' | 'fail' | 'pay-late'): Promise<OrderStatus> {
-    if (decision === 'pay') return 'paid';
-    if (decision === 'fail') return 'failed';
-    return (await this.stock.unheldUnits(manager, order.productId)) >= order.qty ? 'paid' : 'refund_due';
+    if (decision !== 'pay-late') return transitionFor(decision, order.status).to;
+    const free = (await this.stock.unheldUnits(manager, order.productId)) >= order.qty;
+    return transitionFor(latePaymentMove(free), order.status).to;
   }
 }
