@@ -51,6 +51,31 @@ export class OrderLifecycle {
     return order;
   }
 
+  /**
+   * A product's orders, current, with their deadline applied, for a caller holding that product's
+   * lock: every move of an order happens under its product's lock, so a plain read is current
+   * (no order lock needed), and a pending order past `pay_by` is expired here, all in one step.
+   */
+  async currentUnderProductLock(manager: EntityManager, productId: number, ids: string[]): Promise<Map<string, Order>> {
+    const orders = await this.orders.findManyById(manager, ids);
+    const now = this.clock.now().getTime();
+    const overdue = orders.filter((o) => o.productId === productId && o.status === 'pending' && o.payBy.getTime() <= now);
+    await this.expire(manager, productId, overdue);
+    const expired = new Set(overdue.map((o) => o.id));
+    return new Map(orders.map((o) => [o.id, expired.has(o.id) ? { ...o, status: 'expired' as const } : o]));
+  }
+
+  /** Pays a product's pending orders (a batch of successful deliveries). */
+  async payMany(manager: EntityManager, orders: Order[]): Promise<void> {
+    await this.moveMany(manager, orders, 'pending', 'paid');
+  }
+
+  /** Fails a product's pending orders; their units go back in one step. */
+  async failMany(manager: EntityManager, productId: number, orders: Order[]): Promise<void> {
+    await this.moveMany(manager, orders, 'pending', 'failed');
+    await this.stock.returnOrderUnits(manager, productId, orders, 'payment_failed');
+  }
+
   /** The sweep's step for one product, under its lock: expires its overdue pending orders. */
   async expireOverdue(manager: EntityManager, productId: number): Promise<string[]> {
     const overdue = await this.orders.lockOverdue(manager, productId, this.clock.now(), ORDERS_PER_PRODUCT_SWEEP);
@@ -108,6 +133,18 @@ export class OrderLifecycle {
     if ((await this.orders.transition(manager, [order.id], order.status, to)) !== 1) {
       throw new Error(`order ${order.id} was not ${order.status} under its lock`);
     }
+  }
+
+  private async moveMany(manager: EntityManager, orders: Order[], from: OrderStatus, to: OrderStatus): Promise<void> {
+    if (orders.length === 0) return;
+    const moved = await this.orders.transition(
+      manager,
+      orders.map((o) => o.id),
+      from,
+      to,
+    );
+    if (moved !== orders.length)
+      throw new Error(`expected ${orders.length} ${from} order(s) under the product lock, moved ${moved}`);
   }
 
   private fields(order: Order): Record<string, unknown> {

@@ -27,6 +27,14 @@ export class OrdersRepository {
     return row ? toOrder(row) : null;
   }
 
+  /** Several orders, as the caller's transaction sees them (ids that are not UUIDs match none). */
+  async findManyById(manager: EntityManager, ids: string[]): Promise<Order[]> {
+    const wellFormed = ids.filter(isWellFormedId);
+    if (wellFormed.length === 0) return [];
+    const rows = await this.reader.rows(`${SELECT_ORDER} WHERE id IN (?)`, [wellFormed], manager);
+    return rows.map(toOrder);
+  }
+
   /** The orders that these holds became (in the caller's transaction, when one is given). */
   async findByHoldIds(holdIds: string[], manager?: EntityManager): Promise<Order[]> {
     if (holdIds.length === 0) return [];

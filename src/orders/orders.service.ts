@@ -203,7 +203,12 @@ export class OrdersService {
     return this.tx.run(async (manager) => this.respond((await this.orders.lockById(manager, id))!));
   }
 
-  /** The order as the caller's transaction sees it, unlocked (payments start from it). */
+  /** The order as last committed, outside any transaction (where a payment starts). */
+  find(id: string): Promise<Order | null> {
+    return this.orders.findById(id);
+  }
+
+  /** The order as the caller's transaction sees it, unlocked. */
   findInTransaction(manager: EntityManager, id: string): Promise<Order | null> {
     return this.orders.findById(id, manager);
   }
