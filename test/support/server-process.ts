@@ -27,8 +27,9 @@ export async function freePort(): Promise<number> {
 /**
  * Runs the built service (`dist/main.js`, built by `npm test`'s pretest step) as a child
  * process, the way production runs it, and waits until /health answers. Refuses a stale dist/.
+ * The wait is generous: under a loaded machine a cluster's three processes take tens of seconds.
  */
-export async function startServerProcess(env: Record<string, string>, readyTimeoutMs = 30_000): Promise<ServerProcess> {
+export async function startServerProcess(env: Record<string, string>, readyTimeoutMs = 90_000): Promise<ServerProcess> {
   assertFreshBuild();
   const port = await freePort();
   const child = spawn(process.execPath, [BUILT_MAIN], {
