@@ -65,7 +65,9 @@ export class AppModule {
       ],
       providers: [
         { provide: IS_CONNECTION_ERROR, useValue: isConnectionError },
-        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        // A provider of its own as well, so the native POST /api/holds handler answers through it.
+        ProblemDetailsFilter,
+        { provide: APP_FILTER, useExisting: ProblemDetailsFilter },
       ],
     };
   }

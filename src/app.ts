@@ -14,6 +14,7 @@ import { observeHttpRequests } from './metrics/http-metrics';
 import { setupOpenApi } from './http/openapi';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { serveStorefront } from './storefront/storefront';
+import { serveHoldsNatively } from './holds/native-hold-route';
 
 /** The contract's body limit: 16 KiB; larger bodies get 413. */
 export const BODY_LIMIT_BYTES = 16 * 1024;
@@ -44,6 +45,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   app.useGlobalPipes(strictValidationPipe());
   observeHttpRequests(app);
   logRequests(app);
+  // Before Nest registers its routes (app.init): swaps the handler of POST /api/holds.
+  serveHoldsNatively(app);
   setupOpenApi(app);
   serveStorefront(app);
   return app;

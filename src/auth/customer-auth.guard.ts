@@ -7,6 +7,7 @@ import { TokenVerifier } from './token-verifier';
 /**
  * The customer routes: with auth configured, a valid bearer token names the customer (401
  * otherwise); without it, the request is anonymous (TokenVerifier warns about that at start).
+ * POST /api/holds applies the same rule natively (holds/native-hold-route.ts, customerOf).
  */
 @Injectable()
 export class CustomerAuthGuard implements CanActivate {

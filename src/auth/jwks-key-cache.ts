@@ -17,6 +17,8 @@ export class JwksKeyCache {
   private keySet: JWTVerifyGetKey | null = null;
   private fetchedAt = Number.NEGATIVE_INFINITY;
   private refreshing: Promise<void> | null = null;
+  /** Bumped whenever the key set is replaced: what a cached verification was checked against. */
+  private generation = 0;
 
   constructor(
     private readonly url: string,
@@ -33,6 +35,16 @@ export class JwksKeyCache {
       return this.keySet(header, token);
     }
   };
+
+  /**
+   * The generation of the keys a verification made now would use, or null when the next
+   * verification must go through getKey (no keys yet, or the set is due for its refetch): a
+   * cached verification (VerifiedTokenCache) is only as good as the keys it was checked with.
+   */
+  usableGeneration(): number | null {
+    if (this.keySet === null || this.now() - this.fetchedAt >= JWKS_MAX_AGE_MS) return null;
+    return this.generation;
+  }
 
   /**
    * Fetches the set unless the last attempt was under the interval ago; concurrent callers share
@@ -59,6 +71,7 @@ export class JwksKeyCache {
       });
       if (!response.ok) return;
       this.keySet = createLocalJWKSet((await response.json()) as JSONWebKeySet);
+      this.generation++;
     } catch {
       // Unreachable or not a key set: keep the keys we have (none: 503 until it answers).
     }

@@ -7,6 +7,7 @@ import { DomainError, UnauthorizedError } from '../core/errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { JwksKeyCache } from './jwks-key-cache';
+import { VerifiedTokenCache } from './verified-token-cache';
 
 /** What a valid token says about its bearer. */
 export interface VerifiedToken {
@@ -37,6 +38,10 @@ export class TokenVerifier implements OnModuleInit {
    */
   private readonly key: Promise<webcrypto.CryptoKey> | JWTVerifyGetKey | null;
   private readonly algorithms: string[];
+  /** The JWKS keys (null with an HMAC secret, which never changes while the process runs). */
+  private readonly jwks: JwksKeyCache | null = null;
+  /** Tokens that passed recently: see verified-token-cache.ts for what is cached and for how long. */
+  private readonly verified = new VerifiedTokenCache<VerifiedToken>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -51,7 +56,8 @@ export class TokenVerifier implements OnModuleInit {
       this.key = webcrypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
       this.algorithms = SECRET_ALGORITHMS;
     } else if (keys?.kind === 'jwks') {
-      this.key = new JwksKeyCache(keys.url, () => clock.now().getTime()).getKey;
+      this.jwks = new JwksKeyCache(keys.url, () => clock.now().getTime());
+      this.key = this.jwks.getKey;
       this.algorithms = JWKS_ALGORITHMS;
     } else {
       this.key = null;
@@ -71,12 +77,27 @@ export class TokenVerifier implements OnModuleInit {
   /** The token's subject and role; 401 for anything wrong with it. */
   async verify(token: string): Promise<VerifiedToken> {
     if (this.key === null) throw new UnauthorizedError('invalid');
+    const now = this.clock.now();
+    // Read before the check: should the key set be refetched meanwhile, the entry is stored
+    // under the older generation and the next request checks the token again.
+    const generation = this.jwks === null ? 0 : this.jwks.usableGeneration();
+    if (generation !== null) {
+      const cached = this.verified.get(token, now.getTime(), generation);
+      if (cached !== undefined) return cached;
+    }
+    const verified = await this.verifyFully(token, now);
+    if (generation !== null) this.verified.set(token, verified.token, verified.exp, now.getTime(), generation);
+    return verified.token;
+  }
+
+  private async verifyFully(token: string, now: Date): Promise<{ token: VerifiedToken; exp: number }> {
+    if (this.key === null) throw new UnauthorizedError('invalid');
     const options = {
       algorithms: this.algorithms,
       issuer: this.config.auth?.issuer ?? undefined,
       audience: this.config.auth?.audience ?? undefined,
       requiredClaims: ['exp', 'sub'],
-      currentDate: this.clock.now(),
+      currentDate: now,
     };
     try {
       const { payload } =
@@ -90,7 +111,9 @@ export class TokenVerifier implements OnModuleInit {
         throw new UnauthorizedError('invalid');
       }
       const roles = payload.roles;
-      return { subject, isAdmin: Array.isArray(roles) && roles.includes('admin') };
+      // `exp` is a required claim and jose has checked it is a number in the future.
+      const verified = Object.freeze({ subject, isAdmin: Array.isArray(roles) && roles.includes('admin') });
+      return { token: verified, exp: payload.exp! };
     } catch (error) {
       if (error instanceof DomainError) throw error;
       if (error instanceof errors.JOSEError || error instanceof TypeError) throw new UnauthorizedError('invalid');

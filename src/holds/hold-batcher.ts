@@ -24,12 +24,19 @@ interface Waiting<R, O> {
   request: R;
   resolve(outcome: O): void;
   reject(error: unknown): void;
-  timer?: NodeJS.Timeout;
+  /** Date.now() past which it is refused if still queued. */
+  deadline: number;
 }
 
 /** One product's line: the requests waiting, and whether a batch of it is in flight. */
 interface Lane<R, O> {
   waiting: Waiting<R, O>[];
+  /**
+   * One timer per lane, not one per request (a crowd of 256 made 256 timers per batch): it fires
+   * at the oldest waiting request's deadline. The queue is in arrival order, so the requests due
+   * are always at its front.
+   */
+  timer: NodeJS.Timeout | null;
 }
 
 /**
@@ -59,12 +66,12 @@ export class HoldBatcher<R, O> {
       // Refused before it queues: a queue must never grow without limit.
       return Promise.reject(new HoldQueueFullError(productId));
     }
-    const lane = existing ?? { waiting: [] };
+    const lane: Lane<R, O> = existing ?? { waiting: [], timer: null };
+    const deadline = Date.now() + this.maxWaitMs;
     const decided = new Promise<O>((resolve, reject) => {
-      const waiting: Waiting<R, O> = { request, resolve, reject };
-      waiting.timer = setTimeout(() => this.giveUp(lane, waiting), this.limits.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
-      lane.waiting.push(waiting);
+      lane.waiting.push({ request, resolve, reject, deadline });
     });
+    if (existing && lane.timer === null) this.armTimer(lane);
     if (!existing) {
       // No batch of this product is in flight here: this request starts one at once.
       this.lanes.set(productId, lane);
@@ -87,20 +94,34 @@ export class HoldBatcher<R, O> {
   /** Decides the lane's requests batch after batch until none are left, then retires the lane. */
   private async runLane(productId: number, lane: Lane<R, O>): Promise<void> {
     while (lane.waiting.length > 0) {
-      const batch = lane.waiting.splice(0, this.limits.maxBatch);
-      for (const w of batch) clearTimeout(w.timer);
-      await this.decide(productId, batch);
+      await this.decide(productId, lane.waiting.splice(0, this.limits.maxBatch));
     }
+    if (lane.timer !== null) clearTimeout(lane.timer);
     this.lanes.delete(productId);
     if (this.lanes.size === 0) this.drainWaiters.splice(0).forEach((resolve) => resolve());
   }
 
-  /** A request that waited too long leaves the queue, refused; one already in a batch stays. */
-  private giveUp(lane: Lane<R, O>, waiting: Waiting<R, O>): void {
-    const index = lane.waiting.indexOf(waiting);
-    if (index < 0) return;
-    lane.waiting.splice(index, 1);
-    waiting.reject(new HoldQueueTimeoutError());
+  private get maxWaitMs(): number {
+    return this.limits.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
+  }
+
+  /** Sets the lane's timer for its oldest waiting request, if any waits. */
+  private armTimer(lane: Lane<R, O>): void {
+    lane.timer = null;
+    if (lane.waiting.length === 0) return;
+    lane.timer = setTimeout(() => this.giveUp(lane), Math.max(0, lane.waiting[0].deadline - Date.now()));
+  }
+
+  /**
+   * The requests that waited too long leave the queue, refused; those already in a batch were
+   * taken off the queue and stay. Then the timer waits for the next oldest.
+   */
+  private giveUp(lane: Lane<R, O>): void {
+    const now = Date.now();
+    let due = 0;
+    while (due < lane.waiting.length && lane.waiting[due].deadline <= now) due++;
+    for (const waiting of lane.waiting.splice(0, due)) waiting.reject(new HoldQueueTimeoutError());
+    this.armTimer(lane);
   }
 
   private async decide(productId: number, batch: Waiting<R, O>[]): Promise<void> {

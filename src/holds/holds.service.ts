@@ -85,34 +85,25 @@ export class HoldsService implements BeforeApplicationShutdown {
     if (qty > this.config.maxQtyPerHold) {
       throw new InvalidFieldError('qty', `qty must not be greater than ${this.config.maxQtyPerHold}`);
     }
-    const refusalOf = (outcome: GrantOutcome): DomainError | null => {
-      switch (outcome.kind) {
-        case 'granted':
-          return null;
-        case 'insufficient':
-          return new InsufficientStockError(productId, qty, outcome.available);
-        case 'limit-reached':
-          return new CustomerLimitReachedError(productId, qty, outcome.limit, outcome.remaining);
-        case 'not-started':
-          return new SaleNotStartedError(productId, outcome.startsAt, outcome.now);
-        case 'ended':
-          return new SaleEndedError(productId, outcome.endsAt);
-        case 'unknown-product':
-          return new ProductNotFoundError(productId);
-      }
-    };
-    const answerOf = (hold: NewHold): HoldResponse => toHoldResponse({ ...hold, status: 'active' } as Hold, this.clock.now());
+    // No closure per request but the Idempotency-Key's, and only when a key was sent.
     const request: HoldRequest = {
       qty,
       customerId,
       onDecided:
         onAnswered &&
         ((manager, decided) =>
-          onAnswered(manager, decided.kind === 'granted' ? { status: 201, body: answerOf(decided.hold) } : refusalOf(decided)!)),
+          onAnswered(
+            manager,
+            decided.kind === 'granted' ? { status: 201, body: this.answerOf(decided.hold) } : refusalOf(productId, qty, decided)!,
+          )),
     };
     const outcome = this.batcher ? await this.batcher.submit(productId, request) : (await this.grant(productId, [request]))[0];
-    if (outcome.kind !== 'granted') throw refusalOf(outcome)!;
-    return answerOf(outcome.hold);
+    if (outcome.kind !== 'granted') throw refusalOf(productId, qty, outcome)!;
+    return this.answerOf(outcome.hold);
+  }
+
+  private answerOf(hold: NewHold): HoldResponse {
+    return toHoldResponse({ ...hold, status: 'active' } as Hold, this.clock.now());
   }
 
   /**
@@ -301,6 +292,24 @@ export class HoldsService implements BeforeApplicationShutdown {
       return { hold: { ...locked, status }, now: lockedAt };
     });
     return toHoldResponse(hold, now);
+  }
+}
+
+/** The refusal a request's outcome stands for; null for a grant. */
+function refusalOf(productId: number, qty: number, outcome: GrantOutcome): DomainError | null {
+  switch (outcome.kind) {
+    case 'granted':
+      return null;
+    case 'insufficient':
+      return new InsufficientStockError(productId, qty, outcome.available);
+    case 'limit-reached':
+      return new CustomerLimitReachedError(productId, qty, outcome.limit, outcome.remaining);
+    case 'not-started':
+      return new SaleNotStartedError(productId, outcome.startsAt, outcome.now);
+    case 'ended':
+      return new SaleEndedError(productId, outcome.endsAt);
+    case 'unknown-product':
+      return new ProductNotFoundError(productId);
   }
 }
 

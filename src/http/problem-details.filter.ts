@@ -33,8 +33,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
-    const reply = http.getResponse<FastifyReply>();
+    this.answer(exception, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
+  }
+
+  /**
+   * The same answer without Nest's exception zone: for a route served by a native Fastify
+   * handler (POST /api/holds, see holds/native-hold-route.ts), so its refusals are the very
+   * bytes every other route sends.
+   */
+  answer(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
     const { problem, headers } = this.toProblem(exception, request);
     if (reply.sent) return;
     void reply

@@ -39,6 +39,9 @@ export const IdempotencyKeyClaim = createParamDecorator(
 );
 
 /**
+ * POST /api/holds runs the same rule without Nest's pipeline (holds/native-hold-route.ts,
+ * NativeHoldRoute.withKey): a change to what happens here belongs there too.
+ *
  * Claims the key before the handler runs (and before any other work), then either lets the
  * handler run, which records its answer in its own transaction, or answers from the record:
  * the stored answer again, 422 for another body, 409 while the first request still runs.
