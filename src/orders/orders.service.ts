@@ -208,11 +208,6 @@ export class OrdersService {
     return this.orders.findById(id);
   }
 
-  /** The order as the caller's transaction sees it, unlocked. */
-  findInTransaction(manager: EntityManager, id: string): Promise<Order | null> {
-    return this.orders.findById(id, manager);
-  }
-
   /** Products with pending orders past their pay_by (the sweep's work list; a read, no lock). */
   productsWithOverdueOrders(now: Date, limit: number): Promise<number[]> {
     return this.orders.productsWithOverdueOrders(now, limit);
