@@ -5,12 +5,14 @@
 //
 //   npm run bench -- --duration 10 --warmup 2 --only hot,sellout --profile
 //   (or BENCH_DURATION, BENCH_WARMUP, BENCH_SCENARIOS, BENCH_PROFILE=1; BENCH_SERVER_ENV="DB_POOL_SIZE=10";
+//    BENCH_NODE_FLAGS="--max-semi-space-size=16" instead of the server's own node flags, "" for none;
 //    BENCH_DATABASE_URL=mysql://user:pass@host:3306/ for another server)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createConnection } from 'mysql2/promise';
+import { SERVER_NODE_FLAGS } from '../src/config/node-flags';
 import { renderChart } from './lib/chart';
 import { adminUrl } from './lib/database';
 import { Budgets, evaluateBudgets, evaluateTargets, Machine, renderMarkdownTable, renderTable, RunRecord } from './lib/report';
@@ -39,6 +41,8 @@ async function main(): Promise<number> {
     warmup: positive('warmup', values.warmup, true),
     resultsDir: join(ROOT, 'bench', 'results'),
     serverEnv: parseServerEnv(process.env.BENCH_SERVER_ENV ?? ''),
+    nodeFlags:
+      process.env.BENCH_NODE_FLAGS === undefined ? SERVER_NODE_FLAGS : process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean),
     profile: values.profile,
   };
   const wanted = values.only ? values.only.split(',').map((s) => s.trim()) : SCENARIOS.map((s) => s.name);
@@ -51,7 +55,7 @@ async function main(): Promise<number> {
   const startedAt = new Date();
   const machine = await describeMachine();
   process.stderr.write(
-    `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, ${machine.database}, load ${machine.loadBefore}\n`,
+    `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, ${machine.database}, load ${machine.loadBefore}; server node flags: ${options.nodeFlags.join(' ') || 'none'}\n`,
   );
   const results: ScenarioResult[] = [];
   for (const scenario of SCENARIOS.filter((s) => wanted.includes(s.name))) {
@@ -64,7 +68,7 @@ async function main(): Promise<number> {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     machine,
-    options: { durationS: options.duration, warmupS: options.warmup, serverEnv: options.serverEnv },
+    options: { durationS: options.duration, warmupS: options.warmup, serverEnv: options.serverEnv, nodeFlags: options.nodeFlags },
     scenarios: results,
     targets: evaluateTargets(results),
     budgets: evaluateBudgets(results, budgets),

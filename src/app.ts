@@ -12,6 +12,7 @@ import { parseJsonBodies } from './http/json-body';
 import { answerClientError, answerFrameworkError } from './http/malformed-requests';
 import { observeHttpRequests } from './metrics/http-metrics';
 import { setupOpenApi } from './http/openapi';
+import { answerCachedProductReads } from './products/cached-read-route';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { serveStorefront } from './storefront/storefront';
 import { serveHoldsNatively } from './holds/native-hold-route';
@@ -31,6 +32,9 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     // Requests refused before any route runs are answered as problem+json too.
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
+    // No Nest middleware is used (request logging is a Fastify hook: http/logging.ts), so
+    // @fastify/middie, whose onRequest hook every request would run, is not registered.
+    skipMiddie: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides), adapter, {
     bufferLogs: true,
@@ -49,6 +53,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   serveHoldsNatively(app);
   setupOpenApi(app);
   serveStorefront(app);
+  answerCachedProductReads(app);
   return app;
 }
 

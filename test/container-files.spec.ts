@@ -109,11 +109,12 @@ describe('Prometheus and Grafana (docker-compose.yml)', () => {
 describe('Dockerfile', () => {
   const dockerfile = read('Dockerfile');
 
-  it('is multi-stage, runs as a non-root user, and starts node dist/main', () => {
+  it('is multi-stage, runs as a non-root user, and starts node dist/main with the server node flags', () => {
     expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
     expect(dockerfile).toMatch(/^COPY --from=build /m);
     expect(dockerfile).toMatch(/^USER node$/m);
-    expect(dockerfile).toMatch(/^CMD \["node", "dist\/main"\]$/m);
+    // The V8 flags of src/config/node-flags.ts (its spec checks they are the same list).
+    expect(dockerfile).toMatch(/^CMD \["node", "--max-semi-space-size=8", "--heap-growing-percent=50", "dist\/main"\]$/m);
     const node = JSON.parse(read('package.json')).engines.node as string;
     // Node 24 LTS is the target (the image, .nvmrc); Node 22 keeps working, so it is the floor.
     expect(node).toMatch(/^>=22\./);

@@ -21,7 +21,7 @@ export interface RunRecord {
   startedAt: string;
   finishedAt: string;
   machine: Machine;
-  options: { durationS: number; warmupS: number; serverEnv: Record<string, string> };
+  options: { durationS: number; warmupS: number; serverEnv: Record<string, string>; nodeFlags: readonly string[] };
   scenarios: ScenarioResult[];
   targets: Target[];
   /** Each scenario's CPU per request against its budget (bench/budgets.json). */

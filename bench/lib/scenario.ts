@@ -14,6 +14,11 @@ export interface BenchOptions {
   resultsDir: string;
   /** Extra environment for every app server (BENCH_SERVER_ENV="DB_POOL_SIZE=10 ..."). */
   serverEnv: Record<string, string>;
+  /**
+   * The node flags of every app server: the service's own (SERVER_NODE_FLAGS, as `npm start`,
+   * the Dockerfile and the cluster run it), unless BENCH_NODE_FLAGS says otherwise (an A/B of a flag).
+   */
+  nodeFlags: readonly string[];
   /** Writes a V8 CPU profile of each app server (node --cpu-prof) into resultsDir. */
   profile: boolean;
 }
@@ -109,7 +114,7 @@ export async function withApp<T>(
   let db: Connection | undefined;
   try {
     const server = await startServer(
-      [...nodeArgs, join(ROOT, 'dist', 'main.js')],
+      [...nodeArgs, ...options.nodeFlags, join(ROOT, 'dist', 'main.js')],
       {
         NODE_ENV: 'test',
         LOG_LEVEL: 'warn',

@@ -65,7 +65,8 @@ export const ceiling: Scenario = {
   title: `a bare Fastify route with the same answer (separate process), ${READ_CONNECTIONS} connections`,
   async run(options) {
     const server = await startServer(
-      ['-r', 'ts-node/register/transpile-only', join(ROOT, 'bench', 'ceiling-server.ts')],
+      // The service's node flags here too: the two are compared on the same runtime settings.
+      [...options.nodeFlags, '-r', 'ts-node/register/transpile-only', join(ROOT, 'bench', 'ceiling-server.ts')],
       { NODE_ENV: 'production' },
       join(options.resultsDir, 'ceiling.server.log'),
     );

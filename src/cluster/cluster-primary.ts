@@ -2,6 +2,7 @@ import cluster, { Worker } from 'node:cluster';
 import { join } from 'node:path';
 import pino from 'pino';
 import { AppConfig, ConfigError, ONE_PROCESS_ONLY } from '../config/app-config';
+import { withServerNodeFlags } from '../config/node-flags';
 import { withDataSource } from '../database/open-data-source';
 import { prepareDatabase } from '../database/prepare-database';
 import { relayLiveStockBetweenWorkers } from '../live/live-stock-cluster-relay';
@@ -24,7 +25,8 @@ export async function runClusterPrimary(config: AppConfig, workers: number): Pro
   await prepareDatabase(config.database);
   if (config.nodeEnv !== 'production' && config.nodeEnv !== 'test') await seedOnce(config);
 
-  cluster.setupPrimary({ exec: join(__dirname, '..', 'main.js') });
+  // The workers run with the server's V8 flags even when the primary was started without them.
+  cluster.setupPrimary({ exec: join(__dirname, '..', 'main.js'), execArgv: withServerNodeFlags(process.execArgv) });
   serveClusterMetrics();
   if (config.redisUrl === null) relayLiveStockBetweenWorkers();
   let stopping = false;

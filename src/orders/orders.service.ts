@@ -23,6 +23,7 @@ import { ProductsService } from '../products/products.service';
 import { StockLedger } from '../stock/stock-ledger.service';
 import { Order } from './order';
 import { OrderLifecycle } from './order-lifecycle';
+import { cancelAnswer, isOverdue } from './order-transitions';
 import { OrderResponse, toOrderResponse } from './order.response';
 import { OrderFilter, OrdersRepository } from './orders.repository';
 
@@ -198,7 +199,7 @@ export class OrdersService {
   async get(id: string, customerId: string | null): Promise<OrderResponse> {
     const order = await this.orders.findById(id);
     if (!order || !ownedBy(order, customerId)) throw new OrderNotFoundError(id);
-    if (order.status !== 'pending' || order.payBy.getTime() > this.clock.now().getTime()) return this.respond(order);
+    if (!isOverdue(order, this.clock.now())) return this.respond(order);
     // Only this one row is locked and nothing is waited for while holding it: no deadlock cycle.
     return this.tx.run(async (manager) => this.respond((await this.orders.lockById(manager, id))!));
   }
@@ -229,13 +230,12 @@ export class OrdersService {
       if (!found || !ownedBy(found, customerId)) throw new OrderNotFoundError(id);
       await this.products.lockForUpdate(manager, found.productId);
       const current = await this.lifecycle.lockCurrent(manager, id);
-      switch (current.status) {
-        case 'pending':
+      switch (cancelAnswer(current.status)) {
+        case 'cancel':
           return this.lifecycle.cancel(manager, current);
-        case 'cancelled':
-        case 'expired':
+        case 'as-is':
           return current;
-        default:
+        case 'refuse':
           throw new OrderNotCancellableError(id, current.status);
       }
     });

@@ -10,6 +10,7 @@ import { HoldBatcher } from '../holds/hold-batcher';
 import { HoldsService } from '../holds/holds.service';
 import { Order, OrderStatus } from '../orders/order';
 import { OrderLifecycle } from '../orders/order-lifecycle';
+import { latePaymentMove, transitionFor } from '../orders/order-transitions';
 import { OrdersService } from '../orders/orders.service';
 import { ProductsService } from '../products/products.service';
 import { StockLedger } from '../stock/stock-ledger.service';
@@ -153,15 +154,16 @@ export class PaymentsService {
           planned.push(this.plan(request, 'ignored', order.status, key));
           continue;
         }
-        let after: OrderStatus = decision === 'pay' ? 'paid' : 'failed';
+        let after: OrderStatus = decision === 'pay-late' ? order.status : transitionFor(decision, order.status).to;
         if (decision === 'pay-late') {
           if (unheld === null) {
             // Holds that have already expired must not stand between a paying customer and the units.
             await this.holds.expireOverdueLocked(manager, productId, this.clock.now());
             unheld = await this.stock.unheldUnits(manager, productId);
           }
-          after = unheld >= order.qty ? 'paid' : 'refund_due';
-          if (after === 'paid') unheld -= order.qty;
+          const free = unheld >= order.qty;
+          after = transitionFor(latePaymentMove(free), order.status).to;
+          if (free) unheld -= order.qty;
         }
         orders.set(order.id, { ...order, status: after });
         planned.push({ ...this.plan(request, 'processed', after, key), order, decision });
@@ -184,7 +186,7 @@ export class PaymentsService {
         return [duplicate.applied];
       }
       const moving = (decision: PaymentDecision) => planned.filter((p) => p.decision === decision).map((p) => p.order!);
-      await this.lifecycle.payMany(manager, moving('pay'));
+      await this.lifecycle.payMany(manager, productId, moving('pay'));
       await this.lifecycle.failMany(manager, productId, moving('fail'));
       for (const p of planned.filter((q) => q.decision === 'pay-late')) {
         const late = await this.lifecycle.payLate(manager, p.order!);

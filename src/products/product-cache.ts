@@ -79,6 +79,18 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
     return fresh;
   }
 
+  /**
+   * The process's own entry when it is there and fresh, synchronously (counted as a hit), else
+   * undefined without counting anything: the caller then reads through read(), which counts.
+   * Always undefined with Redis or with the cache off.
+   */
+  peekLocal(id: number): PreparedProduct | undefined {
+    if (this.ttlMs === 0 || this.local === null) return undefined;
+    const hit = this.local.get(id);
+    if (hit !== undefined) this.metrics.cacheHit();
+    return hit;
+  }
+
   private async readLocal(id: number, load: () => Promise<ProductSnapshot | null>): Promise<PreparedProduct | null> {
     const hit = this.local!.get(id);
     if (hit !== undefined) {

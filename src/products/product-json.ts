@@ -3,6 +3,9 @@
 // spliced in per read and a cached entry never freezes it.
 import { ProductSnapshot, saleWindowState } from './product.response';
 
+/** What a product read answers with (the JSON is sent as prepared, never serialized again). */
+export const PRODUCT_JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 export interface PreparedProduct {
   /** The JSON up to where `on_sale` goes, without the closing brace. */
   head: string;
