@@ -90,6 +90,8 @@ export function evaluateTargets(results: ScenarioResult[]): Target[] {
   for (const [name, maxUs] of [
     ['read', 60],
     ['hot', 120],
+    ['orders', 600],
+    ['webhooks', 600],
   ] as const) {
     const r = by(name);
     if (r?.serverCpuUsPerRequest != null) {

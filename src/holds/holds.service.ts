@@ -179,6 +179,19 @@ export class HoldsService implements BeforeApplicationShutdown {
     return this.holds.findById(id, manager);
   }
 
+  /** The hold as last committed, outside any transaction (where a conversion starts). */
+  find(id: string): Promise<Hold | null> {
+    return this.holds.findById(id);
+  }
+
+  /**
+   * Holds of one product read in the caller's transaction, which holds that product's lock: no
+   * hold of it changes status while that lock is held, so these are current without a lock.
+   */
+  findManyUnderProductLock(manager: EntityManager, ids: string[]): Promise<Hold[]> {
+    return this.holds.findManyById(manager, ids);
+  }
+
   /** Locks the hold row; the caller holds its product's lock already (product row first). */
   lockHold(manager: EntityManager, id: string): Promise<Hold | null> {
     return this.holds.lockById(manager, id);
@@ -186,10 +199,15 @@ export class HoldsService implements BeforeApplicationShutdown {
 
   /**
    * Marks a locked, active hold as having become an order. Its units leave `reserved` through
-   * StockLedger.takeIntoOrder in the same transaction: the caller does both.
+   * StockLedger.takeIntoOrders in the same transaction: the caller does both.
    */
   markConverted(manager: EntityManager, id: string): Promise<void> {
     return this.holds.setStatus(manager, id, 'converted');
+  }
+
+  /** markConverted for a batch of a product's active holds, in one statement. */
+  markManyConverted(manager: EntityManager, ids: string[]): Promise<void> {
+    return this.holds.setStatus(manager, ids, 'converted');
   }
 
   private reportExpired(manager: EntityManager, productId: number, count: number): void {
