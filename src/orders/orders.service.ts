@@ -64,6 +64,7 @@ export class OrdersService {
       ? new HoldBatcher((productId, requests) => this.convertBatch(productId, requests), {
           maxBatch: config.holdBatchMax,
           maxQueue: config.holdQueueMax,
+          kind: 'order',
         })
       : null;
   }

@@ -73,6 +73,7 @@ export class PaymentsService {
       ? new HoldBatcher((productId, requests) => this.applyBatch(productId, requests), {
           maxBatch: config.holdBatchMax,
           maxQueue: config.holdQueueMax,
+          kind: 'payment',
         })
       : null;
   }
