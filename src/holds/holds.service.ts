@@ -174,11 +174,6 @@ export class HoldsService implements BeforeApplicationShutdown {
     return this.holds.productsWithOverdueHolds(now, limit);
   }
 
-  /** The hold as the caller's transaction sees it, unlocked: where a conversion starts. */
-  findInTransaction(manager: EntityManager, id: string): Promise<Hold | null> {
-    return this.holds.findById(id, manager);
-  }
-
   /** The hold as last committed, outside any transaction (where a conversion starts). */
   find(id: string): Promise<Hold | null> {
     return this.holds.findById(id);
@@ -192,20 +187,11 @@ export class HoldsService implements BeforeApplicationShutdown {
     return this.holds.findManyById(manager, ids);
   }
 
-  /** Locks the hold row; the caller holds its product's lock already (product row first). */
-  lockHold(manager: EntityManager, id: string): Promise<Hold | null> {
-    return this.holds.lockById(manager, id);
-  }
-
   /**
-   * Marks a locked, active hold as having become an order. Its units leave `reserved` through
-   * StockLedger.takeIntoOrders in the same transaction: the caller does both.
+   * Marks a batch of a product's locked, active holds as having become orders, in one statement.
+   * Their units leave `reserved` through StockLedger.takeIntoOrders in the same transaction: the
+   * caller does both.
    */
-  markConverted(manager: EntityManager, id: string): Promise<void> {
-    return this.holds.setStatus(manager, id, 'converted');
-  }
-
-  /** markConverted for a batch of a product's active holds, in one statement. */
   markManyConverted(manager: EntityManager, ids: string[]): Promise<void> {
     return this.holds.setStatus(manager, ids, 'converted');
   }
