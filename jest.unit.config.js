@@ -3,6 +3,10 @@
 // connects anywhere.
 const base = require('./jest.config');
 
+// Node's on-disk compile cache: what loads from here on (ts-jest, typescript, Jest's runtime) is
+// compiled once, not on every run (a third of the CPU of a one-file run).
+require('node:module').enableCompileCache?.();
+
 /** @type {import('jest').Config} */
 module.exports = {
   transform: base.transform,

@@ -2,8 +2,8 @@ import { Agent } from 'node:http';
 import request from 'supertest';
 import { newProduct } from './support/factories';
 import { expectInvariants } from './support/invariants';
+import { eventually } from './support/eventually';
 import { deleteRedisKeys, testRedisUrl } from './support/redis';
-import { until } from './support/row-lock';
 import { startTestApp, TestApp } from './support/test-app';
 
 // Each configuration variable that changes behaviour, set to a value other than its default and
@@ -84,11 +84,16 @@ describe('HOLD_SWEEP_INTERVAL_SECONDS=2 (e2e, the interval timer driven by the t
 
     jest.advanceTimersByTime(1);
     // No other sweep can run (the test calls none and the interval is fake): only the 2 s tick.
-    await until(async () => (await status()) === 'expired');
-    await until(() => t.logs.events('holds_expired').length === 1);
+    // A timer on any other interval never fires here, and the wait fails saying what it saw.
+    await eventually(
+      'the 2 s tick sweeps the overdue hold and logs holds_expired',
+      async () => (await status()) === 'expired' && t.logs.events('holds_expired').length === 1,
+      async () => `hold status '${await status()}', ${t.logs.events('holds_expired').length} holds_expired event(s)`,
+      30_000,
+    );
     expect(t.logs.events('holds_expired')[0]).toMatchObject({ count: 1, products: [product.id] });
     await expectInvariants(t.dataSource, new Map([[product.id, 5]]));
-  }, 15_000);
+  });
 });
 
 describe('CACHE_TTL_SECONDS=2, in-process cache (e2e, the wall clock moved by the test)', () => {

@@ -1,11 +1,14 @@
 import request from 'supertest';
+import { newId } from '../src/core/ids';
+import { bearer, TEST_ADMIN_KEY } from './support/auth';
 import { expectInvariants } from './support/invariants';
 import { newProduct } from './support/factories';
-import { sample } from './support/metrics';
+import { sample, scrape } from './support/metrics';
+import { deliver, holdAndOrder } from './support/sale';
 import { startTestApp, TestApp } from './support/test-app';
 
-// The contract's log events that have a counter, written out: a renamed or dropped event turns
-// this red instead of silently following the source's own list.
+// The contract's log events (API.md, Operations), each with a counter, written out: a renamed or
+// dropped event turns this red instead of silently following the source's own list.
 const EVENT_COUNTERS = [
   'stock_contention',
   'hold_created',
@@ -17,13 +20,18 @@ const EVENT_COUNTERS = [
   'webhook_out_of_order',
   'payment_success',
   'payment_failed',
-];
+  'order_expired',
+  'order_cancelled',
+  'payment_refund_due',
+  'stock_adjusted',
+] as const;
 
 describe('GET /metrics', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // The admin key: a restock is the only way to a stock_adjusted event.
+    t = await startTestApp({ ADMIN_API_KEY: TEST_ADMIN_KEY });
   });
   afterAll(() => t.close());
 
@@ -88,5 +96,79 @@ describe('GET /metrics', () => {
     const after = sample((await request(t.url).get('/metrics')).text, 'flash_sale_holds_expired_total');
     expect(after).toBe(before + Number(overdue));
     await expectInvariants(t.dataSource, new Map([[product.id, 5]]));
+  });
+
+  it('moves each event counter by exactly the number of its events', async () => {
+    const product = await newProduct(t.dataSource, { stock: 10 });
+    const scarce = await newProduct(t.dataSource, { stock: 1 });
+    const before = await scrape(t.url);
+
+    // hold_created ×1, hold_released ×1
+    const released = await request(t.url).post('/api/holds').send({ product_id: product.id, qty: 1 }).expect(201);
+    await request(t.url).delete(`/api/holds/${released.body.id}`).expect(200);
+    // hold_created ×4, order_created ×4
+    const paid = await holdAndOrder(t, product.id);
+    const failed = await holdAndOrder(t, product.id);
+    const overdue = await holdAndOrder(t, product.id);
+    const refunded = await holdAndOrder(t, scarce.id);
+    // payment_success ×1, webhook_dedupe ×1, webhook_out_of_order ×1, payment_failed ×1, webhook_retry_required ×1
+    expect((await deliver(t, paid.orderId, 'success', 'm-1').expect(200)).body.result).toBe('processed');
+    expect((await deliver(t, paid.orderId, 'success', 'm-1').expect(200)).body.result).toBe('duplicate');
+    expect((await deliver(t, paid.orderId, 'failed', 'm-2').expect(200)).body.result).toBe('ignored');
+    expect((await deliver(t, failed.orderId, 'failed', 'm-3').expect(200)).body.result).toBe('processed');
+    await deliver(t, newId(), 'success', 'm-4').expect(404);
+    // order_cancelled ×1; then the scarce product's only unit is held again (hold_created ×1), so
+    // the late payment of the cancelled order is owed back: payment_refund_due ×1
+    await request(t.url).post(`/api/orders/${refunded.orderId}/cancel`).expect(200);
+    await request(t.url).post('/api/holds').send({ product_id: scarce.id, qty: 1 }).expect(201);
+    const late = await deliver(t, refunded.orderId, 'success', 'm-5').expect(200);
+    expect(late.body).toEqual({ result: 'processed', order_status: 'refund_due' });
+    // stock_contention ×1 (reason insufficient_stock)
+    await request(t.url).post('/api/holds').send({ product_id: scarce.id, qty: 1 }).expect(409);
+    // stock_adjusted ×1
+    await request(t.url)
+      .post(`/api/admin/products/${product.id}/stock`)
+      .set(bearer(TEST_ADMIN_KEY))
+      .send({ delta: 5, reason: 'restock' })
+      .expect(200);
+    // order_expired ×1 (the one pending order), holds_expired × every active hold of this database
+    t.clock.advance(Math.max(t.config.orderPaymentTimeoutSeconds, t.config.holdTtlSeconds) + 1);
+    const [{ n: activeHolds }] = await t.dataSource.query("SELECT COUNT(*) AS n FROM holds WHERE status = 'active'");
+    expect(Number(activeHolds)).toBeGreaterThanOrEqual(1);
+    expect((await t.orderSweeper.expireOverdue()).expired).toEqual([overdue.orderId]);
+    await t.sweeper.claimExpired();
+
+    const after = await scrape(t.url);
+    const expected: Record<(typeof EVENT_COUNTERS)[number], number> = {
+      stock_contention: 1,
+      hold_created: 6,
+      holds_expired: Number(activeHolds),
+      hold_released: 1,
+      order_created: 4,
+      webhook_dedupe: 1,
+      webhook_retry_required: 1,
+      webhook_out_of_order: 1,
+      payment_success: 1,
+      payment_failed: 1,
+      order_expired: 1,
+      order_cancelled: 1,
+      payment_refund_due: 1,
+      stock_adjusted: 1,
+    };
+    const moved = Object.fromEntries(
+      EVENT_COUNTERS.map((event) => {
+        const name = `flash_sale_${event}_total`;
+        const labels = event === 'stock_contention' ? { reason: 'insufficient_stock' } : undefined;
+        return [event, after(name, labels) - before(name, labels)];
+      }),
+    );
+    expect(moved).toEqual(expected);
+    await expectInvariants(
+      t.dataSource,
+      new Map([
+        [product.id, 10],
+        [scarce.id, 1],
+      ]),
+    );
   });
 });

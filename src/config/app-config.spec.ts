@@ -233,4 +233,26 @@ describe('loadConfig: identity and operators', () => {
   it('takes an admin key of 32 characters or more', () => {
     expect(loadConfig({ ADMIN_API_KEY: 'k'.repeat(32) }).adminApiKey).toBe('k'.repeat(32));
   });
+
+  // Lines the mutation run found unpinned (npm run test:mutation).
+  it('takes an order payment timeout up to a week, and no more', () => {
+    expect(loadConfig({ ORDER_PAYMENT_TIMEOUT_SECONDS: '604800' }).orderPaymentTimeoutSeconds).toBe(604800);
+  });
+
+  it('refuses a SQLite path that is a file: URI, wherever its name would put it', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'sqlite:file:data/shop.sqlite' })).toThrow(/in-memory databases are not supported/);
+  });
+
+  it('refuses AUTH_DISABLED=true beside a JWKS address', () => {
+    expect(() => loadConfig({ AUTH_DISABLED: 'true', AUTH_JWKS_URL: 'https://id/jwks' })).toThrow(
+      /AUTH_DISABLED is true while AUTH_JWT_SECRET or AUTH_JWKS_URL is set/,
+    );
+  });
+
+  it('takes a plain http:// JWKS address (an identity provider inside the cluster)', () => {
+    expect(loadConfig({ AUTH_JWKS_URL: 'http://id.internal/jwks' }).auth?.keys).toEqual({
+      kind: 'jwks',
+      url: 'http://id.internal/jwks',
+    });
+  });
 });

@@ -150,6 +150,44 @@ describe('HoldBatcher (the batching rules, with a hand-driven grant)', () => {
       expect(await Promise.all([first, second])).toEqual(['a:ok', 'b:ok']);
     });
 
+    it('refuses each queued request at its own deadline: one that came later waits its full time', async () => {
+      const { grant, batches } = manualGrant();
+      const batcher = new HoldBatcher(grant, { maxBatch: 10, maxQueue: 100, maxWaitMs: 500 });
+      const first = batcher.submit(6, 'first');
+      const early = batcher.submit(6, 'early'); // due at 500
+      early.catch(() => undefined);
+      jest.advanceTimersByTime(200);
+      const later = batcher.submit(6, 'later'); // due at 700
+      later.catch(() => undefined);
+      jest.advanceTimersByTime(300);
+      await expect(early).rejects.toBeInstanceOf(HoldQueueTimeoutError);
+      expect(batcher.queued(6)).toBe(1);
+      jest.advanceTimersByTime(199);
+      expect(batcher.queued(6)).toBe(1);
+      jest.advanceTimersByTime(1);
+      await expect(later).rejects.toBeInstanceOf(HoldQueueTimeoutError);
+      expect(batcher.queued(6)).toBe(0);
+      batches[0].finish();
+      expect(await first).toBe('first:ok');
+    });
+
+    it('keeps one timer per product queue, and none once the queue is done', async () => {
+      const { grant, batches } = manualGrant();
+      const batcher = new HoldBatcher(grant, { maxBatch: 1, maxQueue: 100, maxWaitMs: 500 });
+      const answers = ['a', 'b', 'c'].map((r) => batcher.submit(8, r));
+      // 'a' is in flight (no timer), 'b' and 'c' wait behind it: one timer, for 'b'.
+      expect(jest.getTimerCount()).toBe(1);
+      batches[0].finish();
+      await settle();
+      batches[1].finish();
+      await settle();
+      batches[2].finish();
+      expect(await Promise.all(answers)).toEqual(['a:ok', 'b:ok', 'c:ok']);
+      await batcher.drain();
+      // A timer left armed would fire on a retired queue (and keep a process alive until then).
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
     it('waits two seconds by default before refusing a queued request', async () => {
       const { grant } = manualGrant();
       const batcher = new HoldBatcher(grant, { maxBatch: 10, maxQueue: 100 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { InvalidIdempotencyKeyError } from '../core/errors';
 import { parseIdempotencyKey, requestFingerprint } from './idempotency-key';
 
@@ -40,5 +41,30 @@ describe('request fingerprint', () => {
     expect(requestFingerprint({ a: 1, b: 2 })).not.toBe(requestFingerprint({ a: '1,"b":2' }));
     const empties = [null, [], {}, '', 0].map((body) => requestFingerprint(body));
     expect(new Set(empties).size).toBe(empties.length);
+  });
+
+  it('hashes a body alone as its canonical JSON (routes without path parameters)', () => {
+    const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+    expect(requestFingerprint({ qty: 2, product_id: 1 })).toBe(sha256('{"product_id":1,"qty":2}'));
+    expect(requestFingerprint({ qty: 2, product_id: 1 }, {})).toBe(sha256('{"product_id":1,"qty":2}'));
+  });
+
+  it('binds the path parameters to the body: the same body for another product is another request', () => {
+    const body = { delta: 5, reason: 'restock' };
+    const forProduct1 = requestFingerprint(body, { id: '1' });
+    expect(forProduct1).toBe(requestFingerprint({ reason: 'restock', delta: 5 }, { id: '1' }));
+    expect(forProduct1).not.toBe(requestFingerprint(body, { id: '2' }));
+    expect(forProduct1).not.toBe(requestFingerprint(body));
+    expect(forProduct1).not.toBe(requestFingerprint({ delta: 6, reason: 'restock' }, { id: '1' }));
+  });
+});
+
+describe('Idempotency-Key quoted form, anchored', () => {
+  it('reads a key that merely ends in a quoted part as a bare key, whole', () => {
+    expect(parseIdempotencyKey('a"b"')).toBe('a"b"');
+  });
+
+  it('refuses a key that merely starts with a quoted part', () => {
+    expect(() => parseIdempotencyKey('"ab"c')).toThrow(InvalidIdempotencyKeyError);
   });
 });

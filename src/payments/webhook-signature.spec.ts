@@ -60,6 +60,10 @@ describe('webhook signatures (Standard Webhooks)', () => {
     expect(verifyWebhook(key, { ...headers, 'webhook-id': undefined }, body, now)).toBe('missing-headers');
     expect(verifyWebhook(key, { ...headers, 'webhook-signature': undefined }, body, now)).toBe('missing-headers');
     expect(verifyWebhook(key, { ...headers, 'webhook-timestamp': 'soon' }, body, now)).toBe('missing-headers');
+    // Digits with anything before or after them are no timestamp either, however they would parse.
+    const timestamp = headers['webhook-timestamp'];
+    expect(verifyWebhook(key, { ...headers, 'webhook-timestamp': `x${timestamp}` }, body, now)).toBe('missing-headers');
+    expect(verifyWebhook(key, { ...headers, 'webhook-timestamp': `${timestamp}x` }, body, now)).toBe('missing-headers');
     expect(verifyWebhook(key, { ...headers, 'webhook-id': ['a', 'b'] }, body, now)).toBe('missing-headers');
     expect(verifyWebhook(key, { ...headers, 'webhook-signature': 'v1,' }, body, now)).toBe('no-valid-signature');
   });

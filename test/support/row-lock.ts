@@ -1,5 +1,6 @@
 import { Connection, createConnection } from 'mysql2/promise';
 import { DatabaseConfig } from '../../src/config/app-config';
+import { eventually } from './eventually';
 
 /**
  * Holds a product's row lock from outside the service, the way a slow transaction of another
@@ -54,7 +55,11 @@ export async function lockProductRow(db: DatabaseConfig, productId: number): Pro
   };
 }
 
-/** Polls until `condition` holds: for states the tests can observe but not await directly. */
-export async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 10));
+/**
+ * Polls until `condition` holds: for states the tests can observe but not await directly. Gives
+ * up after 110 s (inside Jest's 120 s test timeout): a wait that never ends would otherwise go on
+ * polling after its test has timed out and keep Jest from exiting.
+ */
+export function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  return eventually('until()', condition, undefined, 110_000);
 }
