@@ -20,10 +20,11 @@ import { BenchOptions, Scenario, ScenarioResult } from './lib/scenario';
 import { ROOT } from './lib/server';
 import { funnel } from './scenarios/funnel';
 import { clustered, hot, sellout } from './scenarios/holds';
+import { orders, webhooks } from './scenarios/orders';
 import { ceiling, read } from './scenarios/reads';
 import { stream } from './scenarios/stream';
 
-const SCENARIOS: Scenario[] = [ceiling, read, hot(true), hot(false), sellout, funnel, stream, clustered];
+const SCENARIOS: Scenario[] = [ceiling, read, hot(true), hot(false), sellout, orders, webhooks, funnel, stream, clustered];
 
 async function main(): Promise<number> {
   const { values } = parseArgs({

@@ -52,6 +52,10 @@ describe('GET /metrics', () => {
     }
     const hold = await request(t.url).get('/api/holds/not-a-hold').expect(404);
     expect(hold.body.code).toBe('hold-not-found');
+    const unmatched = { method: 'GET', route: 'unmatched', status: '404' };
+    const before = (await request(t.url).get('/metrics').expect(200)).text;
+    const unmatchedBefore = sample(before, 'flash_sale_http_request_duration_seconds_count', unmatched) ?? 0;
+    await request(t.url).get('/api/no-such-route/42').expect(404);
 
     const text = (await request(t.url).get('/metrics').expect(200)).text;
     expect(sample(text, 'flash_sale_hold_created_total')).toBe(3);
@@ -62,6 +66,12 @@ describe('GET /metrics', () => {
     // The pattern, never the raw URL: one series for every hold id.
     expect(sample(text, 'flash_sale_http_request_duration_seconds_count', { route: '/api/holds/:id', status: '404' })).toBe(1);
     expect(text).not.toContain('not-a-hold');
+    // The cached read (a miss through Nest, then a hit answered by the native route) is one series.
+    const read = { method: 'GET', route: '/api/products/:id', status: '200' };
+    expect(sample(text, 'flash_sale_http_request_duration_seconds_count', read)).toBe(2);
+    // A request that matches no route is counted under one label, never its URL.
+    expect(sample(text, 'flash_sale_http_request_duration_seconds_count', unmatched)).toBe(unmatchedBefore + 1);
+    expect(text).not.toContain('no-such-route');
     expect(sample(text, 'flash_sale_hold_batch_size_count')).toBe(5);
     expect(sample(text, 'flash_sale_hold_batch_size_bucket', { le: '1' })).toBe(5);
     expect(sample(text, 'flash_sale_product_cache_lookups_total', { result: 'miss' })).toBe(1);

@@ -67,6 +67,41 @@ describe('orders (e2e)', () => {
     await expectInvariants(t.dataSource, new Map([[product.id, 5]]));
   });
 
+  it('decides a crowd of one product together: each active hold one order (201, then 200), an overdue one 410', async () => {
+    const product = await newProduct(t.dataSource, { stock: 50, price: '2.50' });
+    const overdue = await request(t.url).post('/api/holds').send({ product_id: product.id, qty: 2 }).expect(201);
+    // HOLD_TTL_SECONDS is 120: the first hold falls due while the others still run.
+    t.clock.advance(100);
+    const holds = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        request(t.url)
+          .post('/api/holds')
+          .send({ product_id: product.id, qty: 1 + (i % 3) })
+          .expect(201),
+      ),
+    );
+    t.clock.advance(30);
+    const convert = (holdId: string) => request(t.url).post('/api/orders').send({ hold_id: holdId });
+    const [late, ...answers] = await Promise.all([
+      convert(overdue.body.id),
+      ...holds.flatMap((h) => [convert(h.body.id), convert(h.body.id)]),
+    ]);
+    expect(late.status).toBe(410);
+    expect(late.body).toMatchObject({ status: 410, code: 'hold-expired' });
+    for (const [i, hold] of holds.entries()) {
+      const [a, b] = [answers[2 * i], answers[2 * i + 1]];
+      expect([a.status, b.status].sort()).toEqual([200, 201]);
+      expect(a.body.id).toBe(b.body.id);
+      expect(a.body).toMatchObject({ hold_id: hold.body.id, qty: hold.body.qty, status: 'pending' });
+      expect(a.body.amount).toBe((2.5 * hold.body.qty).toFixed(2));
+    }
+    const rows = await t.dataSource.query('SELECT hold_id FROM orders WHERE product_id = ?', [product.id]);
+    expect(rows.map((r: { hold_id: string }) => r.hold_id).sort()).toEqual(holds.map((h) => h.body.id).sort());
+    const [{ status }] = await t.dataSource.query('SELECT status FROM holds WHERE id = ?', [overdue.body.id]);
+    expect(status).toBe('expired');
+    await expectInvariants(t.dataSource, new Map([[product.id, 50]]));
+  });
+
   it('refuses a released hold with 409 and an unknown hold with 404', async () => {
     const product = await newProduct(t.dataSource, { stock: 5 });
     const hold = await request(t.url).post('/api/holds').send({ product_id: product.id, qty: 1 }).expect(201);

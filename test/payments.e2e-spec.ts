@@ -108,6 +108,35 @@ describe('payment webhook (e2e)', () => {
     await expectInvariants(t.dataSource, new Map([[product.id, 5]]));
   });
 
+  it('decides a crowd of deliveries for one product together: each key once, its redelivery a duplicate, an unknown order 404', async () => {
+    const product = await newProduct(t.dataSource, { stock: 30 });
+    const orders = await Promise.all(Array.from({ length: 8 }, (_, i) => holdAndOrder(t, product.id, 1 + (i % 3))));
+    const keys = orders.map(() => key());
+    const unknownOrder = '01a21187-0000-7000-8000-000000000000';
+    const [unknown, ...responses] = await Promise.all([
+      deliver(t, unknownOrder, 'success', key()),
+      ...orders.flatMap(({ orderId }, i) => {
+        const status = i % 2 === 0 ? 'success' : 'failed';
+        return [deliver(t, orderId, status, keys[i]), deliver(t, orderId, status, keys[i])];
+      }),
+    ]);
+    expect(unknown.status).toBe(404);
+    for (const [i, { orderId }] of orders.entries()) {
+      const pair = [responses[2 * i], responses[2 * i + 1]];
+      const outcome = i % 2 === 0 ? 'paid' : 'failed';
+      expect(pair.map((r) => r.status)).toEqual([200, 200]);
+      expect(pair.map((r) => r.body.result).sort()).toEqual(['duplicate', 'processed']);
+      expect(pair.map((r) => r.body.order_status)).toEqual([outcome, outcome]);
+      expect((await logsFor(orderId)).map((l) => l.result).sort()).toEqual(['duplicate', 'processed']);
+      const order = await request(t.url).get(`/api/orders/${orderId}`).expect(200);
+      expect(order.body.status).toBe(outcome);
+    }
+    const paidUnits = orders.reduce((sum, _, i) => sum + (i % 2 === 0 ? 1 + (i % 3) : 0), 0);
+    const [{ stock }] = await t.dataSource.query('SELECT stock FROM products WHERE id = ?', [product.id]);
+    expect(Number(stock)).toBe(30 - paidUnits);
+    await expectInvariants(t.dataSource, new Map([[product.id, 30]]));
+  });
+
   it('lets exactly one of success and failed racing on one order win', async () => {
     const product = await newProduct(t.dataSource, { stock: 40 });
     const orders = await Promise.all(Array.from({ length: 10 }, () => holdAndOrder(t, product.id, 2)));

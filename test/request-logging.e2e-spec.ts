@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { eventually } from './support/eventually';
 import { ServerProcess, startServerProcess } from './support/server-process';
 import { dropDatabase, newDatabaseUrl } from './support/test-database';
 
@@ -38,21 +39,17 @@ describe.each([
     // Written by the server after each answer, they may reach this process a moment later. The
     // start-up's readiness probe is a /health request too: ours is the second /health line.
     const health = () => requestLines().filter((l) => l.req.url === '/health');
-    await waitFor(() => health().length >= 2);
+    const apiLines = () => requestLines().filter((l) => l.req.url.startsWith('/api/'));
+    await eventually(
+      'the request lines of both /api requests and of our /health',
+      () => health().length >= 2 && apiLines().length >= 2,
+      () => `${health().length} /health and ${apiLines().length} /api line(s)`,
+    );
     expect(health().at(-1)).toMatchObject({ level: 20, req: { method: 'GET' }, res: { statusCode: 200 } });
-    expect(
-      requestLines()
-        .filter((l) => l.req.url.startsWith('/api/'))
-        .map((l) => [l.level, l.req.method, l.req.url, l.res.statusCode]),
-    ).toEqual([
+    expect(apiLines().map((l) => [l.level, l.req.method, l.req.url, l.res.statusCode])).toEqual([
       [20, 'GET', '/api/products/987654', 404],
       [20, 'GET', '/api/products/abc', 400],
     ]);
     expect(server.output()).not.toContain('secret-token-xyz');
   });
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 100 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
-  for (let i = 0; i < 50 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
-}

@@ -64,8 +64,11 @@ export function evaluateBudgets(results: ScenarioResult[], budgets: Budgets): Bu
 }
 
 const MAX_RSS_MB = 200;
-/** Measured at about 27 KB (heap ~17 KB): a Fastify request, its socket and the stream's state. */
-const MAX_RSS_BYTES_PER_STREAM = 48 * 1024;
+/**
+ * Issue 11's 200 MB with 10,000 streams leaves well under 12 KB each, all in. Measured at 23 KB
+ * while a stream kept its Fastify and Node request objects; 5-10 KB since it keeps its socket alone.
+ */
+const MAX_RSS_BYTES_PER_STREAM = 12 * 1024;
 
 /** The targets of issues 3 and 11, from whichever scenarios ran. */
 export function evaluateTargets(results: ScenarioResult[]): Target[] {
@@ -87,6 +90,8 @@ export function evaluateTargets(results: ScenarioResult[]): Target[] {
   for (const [name, maxUs] of [
     ['read', 60],
     ['hot', 120],
+    ['orders', 600],
+    ['webhooks', 600],
   ] as const) {
     const r = by(name);
     if (r?.serverCpuUsPerRequest != null) {
@@ -118,7 +123,7 @@ export function evaluateTargets(results: ScenarioResult[]): Target[] {
   }
   const stream = by('stream');
   if (stream?.extra) {
-    // 10,000 streams are a memory load of their own: judged per stream, not by the RSS target below.
+    // Per stream as well as by the peak RSS target below (10,000 streams count like any load).
     const perStream = stream.extra.rssBytesPerStream as number | null;
     targets.push({
       name: `stream: every subscriber on the final state, ≤ ${MAX_RSS_BYTES_PER_STREAM / 1024} KiB RSS per stream`,
@@ -126,7 +131,7 @@ export function evaluateTargets(results: ScenarioResult[]): Target[] {
       detail: `${perStream === null ? '-' : fmt(perStream)} B per stream, delivery p99 ${stream.latencyMs.p99} ms`,
     });
   }
-  const served = results.filter((r) => r.name !== 'ceiling' && r.name !== 'stream' && r.peakRssMb !== null);
+  const served = results.filter((r) => r.name !== 'ceiling' && r.peakRssMb !== null);
   if (served.length > 0) {
     const peak = Math.max(...served.map((r) => r.peakRssMb!));
     targets.push({ name: `server RSS ≤ ${MAX_RSS_MB} MB`, ok: peak <= MAX_RSS_MB, detail: `peak ${peak} MB` });

@@ -32,18 +32,28 @@ export async function runClusterPrimary(config: AppConfig, workers: number): Pro
   let stopping = false;
   const fork = () => cluster.fork({ CLUSTER_WORKERS: String(workers) });
 
+  // Node removes a worker from cluster.workers before the later of its 'exit' and 'disconnect',
+  // in either order: the last worker's stop is noticed on whichever comes last.
+  const exitOnceAllStopped = () => {
+    if (Object.keys(cluster.workers ?? {}).length > 0) return;
+    logger.info('all workers stopped');
+    process.exit(0);
+  };
+  cluster.on('disconnect', () => {
+    if (stopping) exitOnceAllStopped();
+  });
   cluster.on('exit', (worker: Worker, code: number | null, signal: string | null) => {
-    if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) {
-        logger.info('all workers stopped');
-        process.exit(0);
-      }
-      return;
-    }
+    if (stopping) return exitOnceAllStopped();
     logger.warn({ pid: worker.process.pid, code, signal }, 'worker died; starting a new one');
     setTimeout(() => {
       if (!stopping) fork();
     }, RESTART_DELAY_MS).unref();
+  });
+  // A message to a worker that is exiting (the live-stock relay or a metrics answer, while it
+  // drains on SIGTERM) can fail on its closed channel: Node emits that as the worker's 'error',
+  // which, unheard, would end the primary with exit code 1. The worker's own exit is handled above.
+  cluster.on('fork', (worker: Worker) => {
+    worker.on('error', (error: Error) => logger.warn({ pid: worker.process.pid, err: error }, 'message to a worker failed'));
   });
   cluster.on('listening', (worker: Worker, address) => {
     logger.info({ pid: worker.process.pid, port: address.port }, 'worker listening');

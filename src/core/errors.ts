@@ -252,13 +252,21 @@ export class IdempotencyKeyReusedError extends DomainError {
   }
 }
 
-/** Too many hold requests are already waiting for this product: refused before it queues. */
+/** What a product's request queue holds (holds, orders and payment deliveries are batched alike). */
+export type QueueKind = 'hold' | 'order' | 'payment';
+
+/**
+ * Too many requests of one kind are already waiting for this product: refused before it queues
+ * (`hold-queue-full`, `order-queue-full`, `payment-queue-full`).
+ */
 export class HoldQueueFullError extends DomainError {
-  readonly code = 'hold-queue-full';
+  readonly code: string;
   readonly status = 503;
-  readonly title = 'Too many hold requests waiting';
-  constructor(productId: number, retryAfterSeconds = 1) {
-    super(`Product ${productId} has too many hold requests waiting; retry shortly.`);
+  readonly title: string;
+  constructor(productId: number, kind: QueueKind = 'hold', retryAfterSeconds = 1) {
+    super(`Product ${productId} has too many ${kind} requests waiting; retry shortly.`);
+    this.code = `${kind}-queue-full`;
+    this.title = `Too many ${kind} requests waiting`;
     this.headers['retry-after'] = String(retryAfterSeconds);
   }
 }

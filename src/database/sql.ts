@@ -3,6 +3,7 @@
 // thing on MySQL and SQLite, and adds what differs (the lock clause) from the dialect.
 import { DataSource, EntityManager } from 'typeorm';
 import { dialectOf, LockOptions } from './dialect';
+import { mysqlConnectionOf, rawMysqlQuery } from './mysql-connection';
 
 type Db = DataSource | EntityManager;
 
@@ -78,6 +79,8 @@ export function toDecimalString<T>(value: T, scale: number): T | string {
 /** Rows of a SELECT. */
 export function queryRows<T = Record<string, unknown>>(db: Db, sql: string, params: readonly unknown[] = []): Promise<T[]> {
   const prepared = prepareSql(sql, params);
+  const mysql = mysqlConnectionOf(db);
+  if (mysql) return rawMysqlQuery(mysql, prepared.sql, prepared.params) as Promise<T[]>;
   return db.query(prepared.sql, prepared.params);
 }
 
@@ -96,11 +99,17 @@ export function lockRows<T = Record<string, unknown>>(
 }
 
 /**
- * Runs an INSERT, UPDATE or DELETE. `manager.query` answers differently per driver (mysql2's
- * ResultSetHeader with affectedRows, better-sqlite3's last rowid only), so this asks TypeORM for
- * its structured result, which carries the changed-row count on both.
+ * Runs an INSERT, UPDATE or DELETE. On MySQL straight on mysql2 (its ResultSetHeader); on SQLite
+ * `manager.query` answers with the last rowid only, so this asks TypeORM for its structured
+ * result, which carries the changed-row count.
  */
 export async function execute(db: Db, sql: string, params: readonly unknown[] = []): Promise<ExecuteResult> {
+  const mysql = mysqlConnectionOf(db);
+  if (mysql) {
+    const prepared = prepareSql(sql, params);
+    const header = (await rawMysqlQuery(mysql, prepared.sql, prepared.params)) as { affectedRows?: number; insertId?: number };
+    return { affected: header.affectedRows ?? 0, insertId: Number(header.insertId ?? 0) };
+  }
   const manager = db instanceof DataSource ? db.manager : db;
   const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
   try {

@@ -1,4 +1,4 @@
-import { HoldQueueFullError, HoldQueueTimeoutError } from '../core/errors';
+import { HoldQueueFullError, HoldQueueTimeoutError, QueueKind } from '../core/errors';
 import { isConnectionError } from '../database/db-errors';
 
 /** Decides a batch of requests for one product in one transaction (HoldsService.grant). */
@@ -16,6 +16,8 @@ export interface HoldBatcherLimits {
    * that stopped answering.
    */
   maxWaitMs?: number;
+  /** What the requests are, for the 503 of a full queue: `hold` (the default), `order`, `payment`. */
+  kind?: QueueKind;
 }
 
 const DEFAULT_MAX_WAIT_MS = 2_000;
@@ -64,7 +66,7 @@ export class HoldBatcher<R, O> {
     const existing = this.lanes.get(productId);
     if (existing && existing.waiting.length >= this.limits.maxQueue) {
       // Refused before it queues: a queue must never grow without limit.
-      return Promise.reject(new HoldQueueFullError(productId));
+      return Promise.reject(new HoldQueueFullError(productId, this.limits.kind));
     }
     const lane: Lane<R, O> = existing ?? { waiting: [], timer: null };
     const deadline = Date.now() + this.maxWaitMs;

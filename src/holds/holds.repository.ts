@@ -27,6 +27,14 @@ export class HoldsRepository {
     return row ? toHold(row) : null;
   }
 
+  /** Several holds, as the caller's transaction sees them (ids that are not UUIDs match none). */
+  async findManyById(manager: EntityManager, ids: string[]): Promise<Hold[]> {
+    const wellFormed = ids.filter(isWellFormedId);
+    if (wellFormed.length === 0) return [];
+    const rows = await this.reader.rows(`${SELECT_HOLD} WHERE id IN (?)`, [wellFormed], manager);
+    return rows.map(toHold);
+  }
+
   /** Re-reads a hold under lock; call after the product lock (the fixed lock order). */
   async lockById(manager: EntityManager, id: string): Promise<Hold | null> {
     const [row] = await lockRows(manager, `${SELECT_HOLD} WHERE id = ?`, [id]);
@@ -63,8 +71,10 @@ export class HoldsRepository {
     return new Map(rows.map((r) => [String(r.customer_id), Number(r.units)]));
   }
 
-  async setStatus(manager: EntityManager, id: string, status: HoldStatus): Promise<void> {
-    await execute(manager, 'UPDATE holds SET status = ? WHERE id = ?', [status, id]);
+  /** One hold, or several (`ids`) in one statement. */
+  async setStatus(manager: EntityManager, id: string | string[], status: HoldStatus): Promise<void> {
+    if (Array.isArray(id) && id.length === 0) return;
+    await execute(manager, `UPDATE holds SET status = ? WHERE id ${Array.isArray(id) ? 'IN (?)' : '= ?'}`, [status, id]);
   }
 
   /**

@@ -174,22 +174,26 @@ export class HoldsService implements BeforeApplicationShutdown {
     return this.holds.productsWithOverdueHolds(now, limit);
   }
 
-  /** The hold as the caller's transaction sees it, unlocked: where a conversion starts. */
-  findInTransaction(manager: EntityManager, id: string): Promise<Hold | null> {
-    return this.holds.findById(id, manager);
-  }
-
-  /** Locks the hold row; the caller holds its product's lock already (product row first). */
-  lockHold(manager: EntityManager, id: string): Promise<Hold | null> {
-    return this.holds.lockById(manager, id);
+  /** The hold as last committed, outside any transaction (where a conversion starts). */
+  find(id: string): Promise<Hold | null> {
+    return this.holds.findById(id);
   }
 
   /**
-   * Marks a locked, active hold as having become an order. Its units leave `reserved` through
-   * StockLedger.takeIntoOrder in the same transaction: the caller does both.
+   * Holds of one product read in the caller's transaction, which holds that product's lock: no
+   * hold of it changes status while that lock is held, so these are current without a lock.
    */
-  markConverted(manager: EntityManager, id: string): Promise<void> {
-    return this.holds.setStatus(manager, id, 'converted');
+  findManyUnderProductLock(manager: EntityManager, ids: string[]): Promise<Hold[]> {
+    return this.holds.findManyById(manager, ids);
+  }
+
+  /**
+   * Marks a batch of a product's locked, active holds as having become orders, in one statement.
+   * Their units leave `reserved` through StockLedger.takeIntoOrders in the same transaction: the
+   * caller does both.
+   */
+  markManyConverted(manager: EntityManager, ids: string[]): Promise<void> {
+    return this.holds.setStatus(manager, ids, 'converted');
   }
 
   private reportExpired(manager: EntityManager, productId: number, count: number): void {

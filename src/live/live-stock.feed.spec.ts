@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { ServerResponse } from 'node:http';
 import { PinoLogger } from 'nestjs-pino';
 import { Registry } from 'prom-client';
 import { Clock } from '../core/clock';
@@ -9,7 +8,7 @@ import { ProductResponse } from '../products/product.response';
 import { ProductsService } from '../products/products.service';
 import { LiveStockBus } from './live-stock-bus';
 import { COALESCE_MS, KEEP_ALIVE_MS, LiveStockFeed } from './live-stock.feed';
-import { ProductStream } from './product-stream';
+import { ProductStream, StreamSocket } from './product-stream';
 
 // The feed's timing rules (coalescing window, keep-alive, sale boundaries) on jest's fake clock.
 // The data behind them is tested end to end on both databases (test/live-stock.e2e-spec.ts).
@@ -18,15 +17,13 @@ class FakeResponse extends EventEmitter {
   writableLength = 0;
   destroyed = false;
   written: string[] = [];
-  writeHead() {
-    return this;
-  }
-  write(chunk: string) {
-    this.written.push(chunk);
+  write(chunk: string | Buffer) {
+    this.written.push(chunk.toString());
     return true;
   }
-  end() {
+  end(done?: () => void) {
     this.emit('close');
+    done?.();
   }
   destroy() {
     this.emit('close');
@@ -61,7 +58,7 @@ describe('LiveStockFeed timing', () => {
 
   const open = (first: Record<string, unknown> = current) => {
     const res = new FakeResponse();
-    const stream = new ProductStream(1, res as unknown as ServerResponse, 0, (s, reason) => feed.forget(s, reason));
+    const stream = new ProductStream(1, res as unknown as StreamSocket, 0, feed);
     stream.open();
     feed.subscribe(stream, first as unknown as ProductResponse);
     return res;

@@ -8,7 +8,7 @@ import { ProductResponse } from '../products/product.response';
 import { ProductsService } from '../products/products.service';
 import { EventIds } from './event-ids';
 import { LiveStockBus } from './live-stock-bus';
-import { ProductStream, productFrame } from './product-stream';
+import { ProductStream, StreamRegistry, productFrame } from './product-stream';
 
 /** The contract: at most one event per 250 ms per product. */
 export const COALESCE_MS = 250;
@@ -31,6 +31,8 @@ const BOUNDARY_MARGIN_MS = 5;
 interface Channel {
   readonly productId: number;
   readonly streams: Set<ProductStream>;
+  /** The body last read for this product: a stream whose first event has the same shares this string. */
+  body: string;
   lastSentAt: number;
   /** A change arrived that no read has covered yet. */
   dirty: boolean;
@@ -49,7 +51,7 @@ interface Channel {
  * and per product, not per subscriber.
  */
 @Injectable()
-export class LiveStockFeed implements OnModuleInit, OnApplicationShutdown {
+export class LiveStockFeed implements OnModuleInit, OnApplicationShutdown, StreamRegistry {
   private readonly channels = new Map<number, Channel>();
   private readonly ids = new EventIds();
   private keepAlive: NodeJS.Timeout | null = null;
@@ -120,6 +122,7 @@ export class LiveStockFeed implements OnModuleInit, OnApplicationShutdown {
       channel = {
         productId: stream.productId,
         streams: new Set(),
+        body: '',
         lastSentAt: 0,
         dirty: false,
         reading: false,
@@ -131,7 +134,11 @@ export class LiveStockFeed implements OnModuleInit, OnApplicationShutdown {
     }
     channel.streams.add(stream);
     this.openStreams++;
-    if (stream.sendProduct(this.ids.nextAbove(stream.lastId), JSON.stringify(first))) this.events.inc();
+    let body = JSON.stringify(first);
+    // One string per product state, not one per stream (each stream keeps its last body).
+    if (body === channel.body) body = channel.body;
+    else channel.body = body;
+    if (stream.sendProduct(this.ids.nextAbove(stream.lastId), body)) this.events.inc();
     // The first read may have raced a change whose fan-out read came earlier: look once more.
     this.markDirty(channel);
   }
@@ -193,8 +200,10 @@ export class LiveStockFeed implements OnModuleInit, OnApplicationShutdown {
     }
     if (product) {
       const data = JSON.stringify(product);
+      channel.body = data;
       const id = this.ids.next();
-      const frame = productFrame(id, data);
+      // One Buffer per change, written to every socket as is (a string would be encoded once per socket).
+      const frame = Buffer.from(productFrame(id, data));
       // A copy: a slow stream dropped while writing leaves the set, a new one gets its own first event.
       const streams = [...channel.streams];
       for (let from = 0; from < streams.length; from += FAN_OUT_SLICE) {

@@ -7,6 +7,7 @@ import { ProductsService } from '../products/products.service';
 import { parseLastEventId } from './event-ids';
 import { LiveStockFeed } from './live-stock.feed';
 import { ProductStream } from './product-stream';
+import { takeSocket } from './take-socket';
 
 /** What a refused stream is told to wait: streams come and go fast during a drop. */
 export const STREAM_RETRY_AFTER_SECONDS = 5;
@@ -36,14 +37,13 @@ export class LiveStockService {
     }
     if (!product) throw new ProductNotFoundError(productId);
 
-    // From here on the response is ours, written straight to the socket: a Fastify reply per
-    // stream would cost far more than the few hundred bytes 10,000 streams can afford each.
+    // From here on the response is ours, written straight to the socket: a Fastify reply (or
+    // even Node's ServerResponse) per stream would cost far more than the few hundred bytes
+    // 10,000 streams can afford each.
     reply.hijack();
-    const raw = reply.raw;
-    if (raw.destroyed || raw.socket?.destroyed !== false) return; // the client left during the read
-    const stream = new ProductStream(productId, raw, parseLastEventId(lastEventIdHeader), (s, reason) =>
-      this.feed.forget(s, reason),
-    );
+    const socket = takeSocket(reply.raw);
+    if (!socket) return; // the client left during the read
+    const stream = new ProductStream(productId, socket, parseLastEventId(lastEventIdHeader), this.feed);
     stream.open();
     this.feed.subscribe(stream, product);
   }

@@ -1,24 +1,21 @@
 import { EventEmitter } from 'node:events';
-import { ServerResponse } from 'node:http';
-import { MAX_BUFFERED_BYTES, ProductStream } from './product-stream';
+import { MAX_BUFFERED_BYTES, ProductStream, StreamSocket } from './product-stream';
 import { EventIds, parseLastEventId } from './event-ids';
 
-/** A socket-side stand-in whose buffer the test fills, as a client that stopped reading would. */
+/** A socket stand-in whose buffer the test fills, as a client that stopped reading would. */
 class FakeResponse extends EventEmitter {
   writableLength = 0;
   destroyed = false;
   ended = false;
   written: string[] = [];
-  writeHead() {
-    return this;
-  }
-  write(chunk: string) {
-    this.written.push(chunk);
+  write(chunk: string | Buffer) {
+    this.written.push(chunk.toString());
     return true;
   }
-  end() {
+  end(done?: () => void) {
     this.ended = true;
     this.emit('close');
+    done?.();
   }
   destroy() {
     this.destroyed = true;
@@ -30,7 +27,9 @@ describe('ProductStream', () => {
   const make = (lastEventId = 0) => {
     const res = new FakeResponse();
     const drops: string[] = [];
-    const stream = new ProductStream(1, res as unknown as ServerResponse, lastEventId, (_s, reason) => drops.push(reason));
+    const stream = new ProductStream(1, res as unknown as StreamSocket, lastEventId, {
+      forget: (_s, reason) => drops.push(reason),
+    });
     stream.open();
     return { res, drops, stream };
   };

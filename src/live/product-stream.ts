@@ -1,4 +1,4 @@
-import { ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 
 /**
  * The most bytes a stream may have waiting in its socket buffer. An event is about 250 bytes, so
@@ -10,33 +10,56 @@ export const MAX_BUFFERED_BYTES = 64 * 1024;
 /** How long an EventSource waits before reconnecting after the stream ends. */
 const RECONNECT_MS = 2_000;
 
-/** One open `text/event-stream` response, written straight to the socket (no Fastify reply). */
+/**
+ * The response head and the `retry` field, the same bytes for every stream. The body ends when
+ * the connection does (`connection: close`, no chunked framing): each event is then one write of
+ * the bytes every subscriber shares, with no chunk header of its own.
+ */
+const HEAD = Buffer.from(
+  'HTTP/1.1 200 OK\r\n' +
+    'content-type: text/event-stream; charset=utf-8\r\n' +
+    'cache-control: no-cache, no-transform\r\n' +
+    // nginx and its kin would otherwise buffer the events.
+    'x-accel-buffering: no\r\n' +
+    'connection: close\r\n' +
+    '\r\n' +
+    `retry: ${RECONNECT_MS}\n\n`,
+);
+const KEEP_ALIVE = Buffer.from(': keep-alive\n\n');
+
+/** Where a stream reports its end: the feed, shared by all of them (no closure per stream). */
+export interface StreamRegistry {
+  forget(stream: ProductStream, reason: 'slow' | 'closed'): void;
+}
+
+/**
+ * The part of a socket a stream uses. A stream holds only its socket: no Fastify reply, no
+ * ServerResponse (whose header string and chunked framing would cost every stream), and no
+ * string of its own once an event is written (the bytes of a change are one Buffer for all).
+ */
+export type StreamSocket = Pick<Socket, 'writableLength' | 'write' | 'end' | 'destroy' | 'on'>;
+
+/** One open `text/event-stream` response, written straight to its socket. */
 export class ProductStream {
   /** The id of the last event sent: the next one is always above it. */
   lastId: number;
-  /** The body last sent, as sent: a fan-out skips streams that already have it. */
+  /** The body last sent, as sent (shared with the other streams of the product): a fan-out skips streams that already have it. */
   lastData = '';
   private closed = false;
   private forgotten = false;
 
   constructor(
     readonly productId: number,
-    private readonly res: ServerResponse,
+    private readonly socket: StreamSocket,
     lastEventId: number,
-    private readonly onDrop: (stream: ProductStream, reason: 'slow' | 'closed') => void,
+    private readonly registry: StreamRegistry,
   ) {
     this.lastId = lastEventId;
-    res.on('close', () => this.finish('closed'));
+    socket.on('close', () => this.finish('closed'));
   }
 
   open(): void {
-    this.res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      // nginx and its kin would otherwise buffer the events.
-      'x-accel-buffering': 'no',
-    });
-    this.write(`retry: ${RECONNECT_MS}\n\n`);
+    this.write(HEAD);
   }
 
   get isOpen(): boolean {
@@ -44,7 +67,7 @@ export class ProductStream {
   }
 
   /** Sends a `product` event unless this stream already has that body; true when written. */
-  sendProduct(id: number, data: string, frame?: string): boolean {
+  sendProduct(id: number, data: string, frame?: string | Buffer): boolean {
     if (this.closed || data === this.lastData) return false;
     const eventId = id > this.lastId ? id : this.lastId + 1;
     this.lastId = eventId;
@@ -54,23 +77,24 @@ export class ProductStream {
   }
 
   keepAlive(): void {
-    if (!this.closed) this.write(': keep-alive\n\n');
+    if (!this.closed) this.write(KEEP_ALIVE);
   }
 
   /** Ends the response cleanly (shutdown): the client reconnects, to another instance if need be. */
   end(): void {
     if (this.closed) return;
     this.closed = true;
-    this.res.end();
+    // Once the last bytes are out the socket is closed, whether or not the client closes its side.
+    this.socket.end(() => this.socket.destroy());
   }
 
-  private write(chunk: string): boolean {
-    if (this.res.writableLength > MAX_BUFFERED_BYTES) {
+  private write(chunk: string | Buffer): boolean {
+    if (this.socket.writableLength > MAX_BUFFERED_BYTES) {
       this.finish('slow');
-      this.res.destroy();
+      this.socket.destroy();
       return false;
     }
-    this.res.write(chunk);
+    this.socket.write(chunk);
     return true;
   }
 
@@ -79,7 +103,7 @@ export class ProductStream {
     // 'close' also follows end() and destroy(): the registry forgets the stream exactly once.
     if (this.forgotten) return;
     this.forgotten = true;
-    this.onDrop(this, reason);
+    this.registry.forget(this, reason);
   }
 }
 

@@ -53,6 +53,30 @@ export class OrderLifecycle {
     return order;
   }
 
+  /**
+   * A product's orders, current, with their deadline applied, for a caller holding that product's
+   * lock: every move of an order happens under its product's lock, so a plain read is current
+   * (no order lock needed), and a pending order past `pay_by` is expired here, all in one step.
+   */
+  async currentUnderProductLock(manager: EntityManager, productId: number, ids: string[]): Promise<Map<string, Order>> {
+    const orders = await this.orders.findManyById(manager, ids);
+    const now = this.clock.now();
+    const overdue = orders.filter((o) => o.productId === productId && isOverdue(o, now));
+    await this.expire(manager, productId, overdue);
+    const expired = new Set(overdue.map((o) => o.id));
+    return new Map(orders.map((o) => [o.id, expired.has(o.id) ? { ...o, status: transitionFor('expire', o.status).to } : o]));
+  }
+
+  /** Pays a product's pending orders (a batch of successful deliveries) in one statement. */
+  async payMany(manager: EntityManager, productId: number, orders: Order[]): Promise<void> {
+    await this.moveMany(manager, productId, orders, 'pay');
+  }
+
+  /** Fails a product's pending orders in one statement; their units go back in one step. */
+  async failMany(manager: EntityManager, productId: number, orders: Order[]): Promise<void> {
+    await this.moveMany(manager, productId, orders, 'fail');
+  }
+
   /** The sweep's step for one product, under its lock: expires its overdue pending orders. */
   async expireOverdue(manager: EntityManager, productId: number): Promise<string[]> {
     const overdue = await this.orders.lockOverdue(manager, productId, this.clock.now(), ORDERS_PER_PRODUCT_SWEEP);
@@ -118,6 +142,23 @@ export class OrderLifecycle {
     }
     if (units.kind === 'return') await this.stock.returnOrderUnits(manager, order.productId, [order], units.reason);
     return { ...order, status: to };
+  }
+
+  /** move() for several orders of one product, all in the same status (pay and fail start from pending). */
+  private async moveMany(manager: EntityManager, productId: number, orders: Order[], move: 'pay' | 'fail'): Promise<void> {
+    if (orders.length === 0) return;
+    const from = orders[0].status;
+    const { to, units } = transitionFor(move, from);
+    if (orders.some((o) => o.status !== from)) throw new Error(`a batch of ${move} moves orders from more than one status`);
+    const moved = await this.orders.transition(
+      manager,
+      orders.map((o) => o.id),
+      from,
+      to,
+    );
+    if (moved !== orders.length)
+      throw new Error(`expected ${orders.length} ${from} order(s) under the product lock, moved ${moved}`);
+    if (units.kind === 'return') await this.stock.returnOrderUnits(manager, productId, orders, units.reason);
   }
 
   private fields(order: Order): Record<string, unknown> {

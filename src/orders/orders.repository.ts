@@ -27,9 +27,19 @@ export class OrdersRepository {
     return row ? toOrder(row) : null;
   }
 
-  async findByHoldId(manager: EntityManager, holdId: string): Promise<Order | null> {
-    const [row] = await this.reader.rows(`${SELECT_ORDER} WHERE hold_id = ?`, [holdId], manager);
-    return row ? toOrder(row) : null;
+  /** Several orders, as the caller's transaction sees them (ids that are not UUIDs match none). */
+  async findManyById(manager: EntityManager, ids: string[]): Promise<Order[]> {
+    const wellFormed = ids.filter(isWellFormedId);
+    if (wellFormed.length === 0) return [];
+    const rows = await this.reader.rows(`${SELECT_ORDER} WHERE id IN (?)`, [wellFormed], manager);
+    return rows.map(toOrder);
+  }
+
+  /** The orders that these holds became (in the caller's transaction, when one is given). */
+  async findByHoldIds(holdIds: string[], manager?: EntityManager): Promise<Order[]> {
+    if (holdIds.length === 0) return [];
+    const rows = await this.reader.rows(`${SELECT_ORDER} WHERE hold_id IN (?)`, [holdIds], manager);
+    return rows.map(toOrder);
   }
 
   /** Re-reads an order under lock; call after the product lock (the fixed lock order). */
@@ -38,12 +48,14 @@ export class OrdersRepository {
     return row ? toOrder(row) : null;
   }
 
-  async insert(manager: EntityManager, order: Omit<Order, 'updatedAt'>): Promise<void> {
+  /** New orders (a batch of conversions) in one statement. */
+  async insertMany(manager: EntityManager, orders: Array<Omit<Order, 'updatedAt'>>): Promise<void> {
+    if (orders.length === 0) return;
     await execute(
       manager,
       `INSERT INTO orders (id, hold_id, product_id, qty, amount, status, pay_by, created_at, updated_at, customer_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
+       VALUES ${orders.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      orders.flatMap((order) => [
         order.id,
         order.holdId,
         order.productId,
@@ -54,7 +66,7 @@ export class OrdersRepository {
         order.createdAt,
         order.createdAt,
         order.customerId,
-      ],
+      ]),
     );
   }
 

@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ownedBy } from '../auth/principal';
 import { Clock } from '../core/clock';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import {
   DomainError,
   HoldExpiredError,
@@ -15,6 +17,7 @@ import { multiplyMoney } from '../core/money';
 import { TransactionRunner } from '../database/transaction-runner';
 import { AnswerRecorder, UseCaseAnswer } from '../idempotency/idempotency-claim';
 import { Hold } from '../holds/hold';
+import { HoldBatcher } from '../holds/hold-batcher';
 import { HoldsService } from '../holds/holds.service';
 import { ProductsService } from '../products/products.service';
 import { StockLedger } from '../stock/stock-ledger.service';
@@ -33,9 +36,22 @@ export interface ConvertResult {
 type Conversion =
   { kind: 'created'; order: Order } | { kind: 'existing'; order: Order } | { kind: 'refused'; error: DomainError };
 
+/** A conversion waiting for its product's batch: the hold as read before, and its recorder. */
+interface ConversionRequest {
+  hold: Hold;
+  onAnswered?: AnswerRecorder;
+}
+
 @Injectable()
 export class OrdersService {
+  /**
+   * Group commit of conversions per product, as for holds (HOLD_BATCHING, HOLD_BATCH_MAX,
+   * HOLD_QUEUE_MAX); null when HOLD_BATCHING=off: one transaction per conversion.
+   */
+  private readonly batcher: HoldBatcher<ConversionRequest, Conversion> | null;
+
   constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly stock: StockLedger,
     private readonly tx: TransactionRunner,
     private readonly lifecycle: OrderLifecycle,
@@ -43,70 +59,137 @@ export class OrdersService {
     private readonly holds: HoldsService,
     private readonly products: ProductsService,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.batcher = config.holdBatching
+      ? new HoldBatcher((productId, requests) => this.convertBatch(productId, requests), {
+          maxBatch: config.holdBatchMax,
+          maxQueue: config.holdQueueMax,
+          kind: 'order',
+        })
+      : null;
+  }
+
+  /** Shutdown waits until every queued conversion has its real answer. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.batcher?.drain();
+  }
 
   /**
    * Turns an active hold into an order: in one transaction the units leave `stock`, stop counting
    * in `reserved`, and the hold is marked converted. One hold makes at most one order.
    * `onAnswered` runs inside that transaction with the answer (201, 200 or the refusal), for
    * what must commit with it (an Idempotency-Key's record).
+   *
+   * The hold is read first, outside any transaction: its product and owner never change, and a
+   * converted, released or expired hold never changes again, so those are answered from that
+   * read. An active one joins its product's next batch, which decides it under the product lock.
    */
   async convertToOrder(holdId: string, customerId: string | null, onAnswered?: AnswerRecorder): Promise<ConvertResult> {
-    const outcome = await this.stock.transaction(async (manager): Promise<Conversion> => {
-      const decided = await this.decide(manager, holdId, customerId);
-      if (onAnswered) await onAnswered(manager, this.answerOf(decided));
-      return decided;
-    });
+    const found = await this.holds.find(holdId);
+    const outcome =
+      found && ownedBy(found, customerId) && found.status === 'active'
+        ? this.batcher
+          ? await this.batcher.submit(found.productId, { hold: found, onAnswered })
+          : (await this.convertBatch(found.productId, [{ hold: found, onAnswered }]))[0]
+        : await this.answerFinal(holdId, found && ownedBy(found, customerId) ? found : null, onAnswered);
     if (outcome.kind === 'refused') throw outcome.error;
     return { order: this.respond(outcome.order), created: outcome.kind === 'created' };
   }
 
-  private async decide(manager: EntityManager, holdId: string, customerId: string | null): Promise<Conversion> {
-    const found = await this.holds.findInTransaction(manager, holdId);
-    // Another customer's hold is answered exactly as an unknown one.
-    if (!found || !ownedBy(found, customerId)) return { kind: 'refused', error: new HoldNotFoundError(holdId) };
-    if (found.status === 'converted') return this.existingOrder(manager, holdId);
-
-    const product = await this.products.lockForUpdate(manager, found.productId);
-    const hold = (await this.holds.lockHold(manager, holdId)) as Hold;
-    switch (hold.status) {
-      case 'converted':
-        return this.existingOrder(manager, holdId);
-      case 'released':
-        return { kind: 'refused', error: new HoldReleasedError(holdId) };
-      case 'expired':
-        return { kind: 'refused', error: new HoldExpiredError(holdId) };
-    }
-    const now = this.clock.now();
-    if (hold.expiresAt.getTime() <= now.getTime()) {
-      // Overdue but not yet swept: expire it (and its overdue neighbours) now, committed, then 410.
-      await this.holds.expireOverdueLocked(manager, hold.productId, now);
-      return { kind: 'refused', error: new HoldExpiredError(holdId) };
-    }
-
-    const order: Order = {
-      id: newId(),
-      holdId,
-      productId: hold.productId,
-      qty: hold.qty,
-      amount: multiplyMoney(product!.price, hold.qty),
-      status: 'pending',
-      customerId: hold.customerId,
-      payBy: this.lifecycle.payBy(now),
-      createdAt: now,
-      updatedAt: now,
+  /** A hold that is unknown (or another customer's) or no longer active: its answer never changes. */
+  private async answerFinal(holdId: string, hold: Hold | null, onAnswered?: AnswerRecorder): Promise<Conversion> {
+    const decide = async (manager?: EntityManager): Promise<Conversion> => {
+      // Another customer's hold is answered exactly as an unknown one.
+      if (!hold) return { kind: 'refused', error: new HoldNotFoundError(holdId) };
+      if (hold.status === 'released') return { kind: 'refused', error: new HoldReleasedError(holdId) };
+      if (hold.status === 'expired') return { kind: 'refused', error: new HoldExpiredError(holdId) };
+      const [order] = await this.orders.findByHoldIds([holdId], manager);
+      return { kind: 'existing', order };
     };
-    await this.holds.markConverted(manager, holdId);
-    await this.orders.insert(manager, order);
-    await this.stock.takeIntoOrder(manager, hold.productId, order);
-    this.stock.emitAfterCommit(manager, 'order_created', {
-      order_id: order.id,
-      hold_id: order.holdId,
-      product_id: order.productId,
-      qty: order.qty,
-      amount: order.amount,
+    if (!onAnswered) return decide();
+    return this.tx.run(async (manager) => {
+      const decided = await decide(manager);
+      await onAnswered(manager, this.answerOf(decided));
+      return decided;
     });
-    return { kind: 'created', order };
+  }
+
+  /**
+   * Decides a product's waiting conversions in one transaction: lock the product, read the holds
+   * (current under that lock), expire them if overdue, and convert every active one: the holds
+   * marked in one statement, the orders inserted in one, the units moved in one and their
+   * movements in one. The same hold twice in a batch makes one order (the second answer is 200).
+   */
+  private convertBatch(productId: number, requests: ConversionRequest[]): Promise<Conversion[]> {
+    return this.stock.transaction(async (manager) => {
+      const product = (await this.products.lockForUpdate(manager, productId))!;
+      const ids = [...new Set(requests.map((r) => r.hold.id))];
+      const holds = new Map((await this.holds.findManyUnderProductLock(manager, ids)).map((h) => [h.id, h]));
+      // Read after the lock: a batch that waited for it decides expiry by the time it got it.
+      const now = this.clock.now();
+      const made = new Map<string, Order>();
+      const converted: string[] = [];
+      let overdue = false;
+      const decided = requests.map(({ hold: { id } }): Conversion | string => {
+        const hold = holds.get(id)!;
+        const earlier = made.get(id);
+        if (earlier) return { kind: 'existing', order: earlier };
+        switch (hold.status) {
+          case 'converted':
+            converted.push(id);
+            return id;
+          case 'released':
+            return { kind: 'refused', error: new HoldReleasedError(id) };
+          case 'expired':
+            return { kind: 'refused', error: new HoldExpiredError(id) };
+        }
+        if (hold.expiresAt.getTime() <= now.getTime()) {
+          overdue = true;
+          return { kind: 'refused', error: new HoldExpiredError(id) };
+        }
+        const order: Order = {
+          id: newId(),
+          holdId: id,
+          productId,
+          qty: hold.qty,
+          amount: multiplyMoney(product.price, hold.qty),
+          status: 'pending',
+          customerId: hold.customerId,
+          payBy: this.lifecycle.payBy(now),
+          createdAt: now,
+          updatedAt: now,
+        };
+        made.set(id, order);
+        return { kind: 'created', order };
+      });
+      // Overdue but not yet swept: expire them (and their overdue neighbours) now, committed, then 410.
+      if (overdue) await this.holds.expireOverdueLocked(manager, productId, now);
+      // Converted before this batch (by another instance, or a batch just ahead): answered with its order.
+      const existing = new Map((await this.orders.findByHoldIds(converted, manager)).map((o) => [o.holdId, o]));
+      const created = [...made.values()];
+      await this.holds.markManyConverted(
+        manager,
+        created.map((o) => o.holdId),
+      );
+      await this.orders.insertMany(manager, created);
+      await this.stock.takeIntoOrders(manager, productId, created);
+      for (const order of created) {
+        this.stock.emitAfterCommit(manager, 'order_created', {
+          order_id: order.id,
+          hold_id: order.holdId,
+          product_id: order.productId,
+          qty: order.qty,
+          amount: order.amount,
+        });
+      }
+      const outcomes = decided.map((d): Conversion =>
+        typeof d === 'string' ? { kind: 'existing', order: existing.get(d)! } : d,
+      );
+      for (const [i, { onAnswered }] of requests.entries()) {
+        if (onAnswered) await onAnswered(manager, this.answerOf(outcomes[i]));
+      }
+      return outcomes;
+    });
   }
 
   /**
@@ -122,9 +205,9 @@ export class OrdersService {
     return this.tx.run(async (manager) => this.respond((await this.orders.lockById(manager, id))!));
   }
 
-  /** The order as the caller's transaction sees it, unlocked (payments start from it). */
-  findInTransaction(manager: EntityManager, id: string): Promise<Order | null> {
-    return this.orders.findById(id, manager);
+  /** The order as last committed, outside any transaction (where a payment starts). */
+  find(id: string): Promise<Order | null> {
+    return this.orders.findById(id);
   }
 
   /** Products with pending orders past their pay_by (the sweep's work list; a read, no lock). */
@@ -173,10 +256,5 @@ export class OrdersService {
       case 'created':
         return { status: 201, body: this.respond(conversion.order) };
     }
-  }
-
-  private async existingOrder(manager: EntityManager, holdId: string): Promise<Conversion> {
-    const order = await this.orders.findByHoldId(manager, holdId);
-    return { kind: 'existing', order: order as Order };
   }
 }

@@ -1,9 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../core/clock';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { DomainEventName } from '../core/domain-events';
 import { OrderNotFoundError } from '../core/errors';
 import { isDuplicateKey } from '../database/db-errors';
+import { HoldBatcher } from '../holds/hold-batcher';
 import { HoldsService } from '../holds/holds.service';
 import { Order, OrderStatus } from '../orders/order';
 import { OrderLifecycle } from '../orders/order-lifecycle';
@@ -12,7 +15,7 @@ import { OrdersService } from '../orders/orders.service';
 import { ProductsService } from '../products/products.service';
 import { StockLedger } from '../stock/stock-ledger.service';
 import { PaymentWebhookDto } from './dto/payment-webhook.dto';
-import { decidePayment } from './payment-decision';
+import { decidePayment, PaymentDecision } from './payment-decision';
 import { WebhookResult } from './webhook-log';
 import { WebhookLogEntry, WebhookLogsRepository } from './webhook-logs.repository';
 
@@ -30,9 +33,34 @@ const EVENTS: Record<Exclude<WebhookResult, 'processed'>, DomainEventName> = {
 
 type Applied = { result: WebhookResult; orderStatus: OrderStatus | null };
 
+type LogEntryBase = Omit<WebhookLogEntry, 'consumedKey' | 'result' | 'orderStatus'>;
+
+/** A delivery waiting for its order's product batch. */
+interface DeliveryRequest {
+  delivery: PaymentWebhookDto;
+  entry: LogEntryBase;
+}
+
+/** What a batch decided for one delivery, before anything of it is written. */
+interface Planned {
+  request: DeliveryRequest;
+  applied: Applied;
+  log: WebhookLogEntry;
+  /** The order as it was before this delivery, and what the delivery does to it. */
+  order?: Order;
+  decision?: PaymentDecision;
+}
+
 @Injectable()
 export class PaymentsService {
+  /**
+   * Group commit of deliveries per product, as for holds and orders (HOLD_BATCHING,
+   * HOLD_BATCH_MAX, HOLD_QUEUE_MAX); null when HOLD_BATCHING=off: one transaction each.
+   */
+  private readonly batcher: HoldBatcher<DeliveryRequest, Applied> | null;
+
   constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly stock: StockLedger,
     private readonly lifecycle: OrderLifecycle,
     private readonly orders: OrdersService,
@@ -40,90 +68,154 @@ export class PaymentsService {
     private readonly products: ProductsService,
     private readonly logs: WebhookLogsRepository,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.batcher = config.holdBatching
+      ? new HoldBatcher((productId, requests) => this.applyBatch(productId, requests), {
+          maxBatch: config.holdBatchMax,
+          maxQueue: config.holdQueueMax,
+          kind: 'payment',
+        })
+      : null;
+  }
+
+  /** Shutdown waits until every queued delivery has its real answer. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.batcher?.drain();
+  }
 
   /**
    * Applies one delivery from the payment gateway. The idempotency key is consumed by inserting
    * it into a unique column in the same transaction as the order's change, so of any number of
-   * deliveries of one key (however concurrent) exactly one acts; the database decides, not a
-   * prior read. A delivery for an unknown order is logged but does not consume its key.
+   * deliveries of one key (however concurrent) exactly one acts. A delivery for an unknown order
+   * is logged but does not consume its key.
+   *
+   * The order is read first, outside any transaction (its product never changes); the delivery
+   * then joins that product's next batch, decided under the product lock.
    */
   async applyDelivery(delivery: PaymentWebhookDto, payload: string): Promise<WebhookResponse> {
-    const entry = {
+    const entry: LogEntryBase = {
       idempotencyKey: delivery.idempotency_key,
       orderId: delivery.order_id,
       paymentStatus: delivery.status,
       payload,
       receivedAt: this.clock.now(),
     };
-    const outcome = await this.stock.transaction(async (manager): Promise<Applied> => {
-      const applied = await this.apply(manager, delivery, entry);
-      // A refund owed is reported by the order's lifecycle (payment_refund_due, with the amount).
-      if (applied.orderStatus !== 'refund_due' || applied.result !== 'processed') {
-        const event: DomainEventName = applied.result === 'processed' ? `payment_${delivery.status}` : EVENTS[applied.result];
-        this.stock.emitAfterCommit(manager, event, {
-          order_id: delivery.order_id,
-          idempotency_key: delivery.idempotency_key,
-          status: delivery.status,
-          order_status: applied.orderStatus,
-        });
-      }
-      return applied;
-    });
+    const found = await this.orders.find(delivery.order_id);
+    const request = { delivery, entry };
+    const outcome = !found
+      ? await this.logUnknown(request)
+      : this.batcher
+        ? await this.batcher.submit(found.productId, request)
+        : (await this.applyBatch(found.productId, [request]))[0];
     if (outcome.result === 'not_found') throw new OrderNotFoundError(delivery.order_id);
     return { result: outcome.result, order_status: outcome.orderStatus! };
   }
 
-  private async apply(
-    manager: EntityManager,
-    delivery: PaymentWebhookDto,
-    entry: Omit<WebhookLogEntry, 'consumedKey' | 'result' | 'orderStatus'>,
-  ): Promise<Applied> {
-    const found = await this.orders.findInTransaction(manager, delivery.order_id);
-    if (!found) {
-      await this.logs.insert(manager, { ...entry, consumedKey: null, result: 'not_found', orderStatus: null });
-      return { result: 'not_found', orderStatus: null };
-    }
-    await this.products.lockForUpdate(manager, found.productId);
-    // A pending order past its pay_by is expired first: the deadline decides, not the delivery.
-    const order = await this.lifecycle.lockCurrent(manager, found.id);
-    const decision = decidePayment(order.status, delivery.status);
-    if (decision === 'pay-late') {
-      // Holds that have already expired must not stand between a paying customer and the units.
-      await this.holds.expireOverdueLocked(manager, order.productId, this.clock.now());
-    }
-    // The outcome is decided under the product lock before the key is consumed, so the log row
-    // records it; nothing below can change it.
-    const after: Order = decision === 'ignore' ? order : { ...order, status: await this.outcomeOf(manager, order, decision) };
-    const result: WebhookResult = decision === 'ignore' ? 'ignored' : 'processed';
-    try {
-      await this.logs.insert(manager, { ...entry, consumedKey: entry.idempotencyKey, result, orderStatus: after.status });
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      // Only the failed statement is undone (on either engine): the transaction goes on to log the duplicate.
-      await this.logs.insert(manager, { ...entry, consumedKey: null, result: 'duplicate', orderStatus: order.status });
-      return { result: 'duplicate', orderStatus: order.status };
-    }
-    switch (decision) {
-      case 'pay':
-        await this.lifecycle.pay(manager, order);
-        break;
-      case 'fail':
-        await this.lifecycle.fail(manager, order);
-        break;
-      case 'pay-late': {
-        const late = await this.lifecycle.payLate(manager, order);
-        if (late.status !== after.status) throw new Error(`late payment of ${order.id} moved units it had not counted`);
-        break;
-      }
-    }
-    return { result, orderStatus: after.status };
+  private logUnknown(request: DeliveryRequest): Promise<Applied> {
+    return this.stock.transaction(async (manager) => {
+      const applied: Applied = { result: 'not_found', orderStatus: null };
+      await this.logs.insert(manager, { ...request.entry, consumedKey: null, result: 'not_found', orderStatus: null });
+      this.report(manager, request.delivery, applied);
+      return applied;
+    });
   }
 
-  /** The status a processed delivery leads to (late: paid only if the units are free now). */
-  private async outcomeOf(manager: EntityManager, order: Order, decision: 'pay' | 'fail' | 'pay-late'): Promise<OrderStatus> {
-    if (decision !== 'pay-late') return transitionFor(decision, order.status).to;
-    const free = (await this.stock.unheldUnits(manager, order.productId)) >= order.qty;
-    return transitionFor(latePaymentMove(free), order.status).to;
+  /**
+   * Decides a product's waiting deliveries in one transaction, in arrival order: lock the
+   * product, read their orders (current under that lock) with deadlines applied, and see which
+   * keys are consumed already; decide each delivery as if alone, in turn (a second delivery for
+   * an order sees what the first did); then write every log row in one statement, and move the
+   * orders (paid in one statement, failed in one plus their units). The outcome of every delivery
+   * is decided before its key is consumed, so each log row records it.
+   */
+  private applyBatch(productId: number, requests: DeliveryRequest[]): Promise<Applied[]> {
+    return this.stock.transaction(async (manager) => {
+      await this.products.lockForUpdate(manager, productId);
+      const orders = await this.lifecycle.currentUnderProductLock(manager, productId, [
+        ...new Set(requests.map((r) => r.delivery.order_id)),
+      ]);
+      const consumed = await this.logs.consumedKeys(manager, [...new Set(requests.map((r) => r.delivery.idempotency_key))]);
+      let unheld: number | null = null;
+      const planned: Planned[] = [];
+      for (const request of requests) {
+        const { delivery } = request;
+        const order = orders.get(delivery.order_id);
+        if (!order) {
+          // Gone between the first read and this batch: orders are never deleted, so this is a bug.
+          throw new Error(`order ${delivery.order_id} vanished under its product lock`);
+        }
+        const key = delivery.idempotency_key;
+        if (consumed.has(key)) {
+          planned.push(this.plan(request, 'duplicate', order.status, null));
+          continue;
+        }
+        consumed.add(key);
+        const decision = decidePayment(order.status, delivery.status);
+        if (decision === 'ignore') {
+          planned.push(this.plan(request, 'ignored', order.status, key));
+          continue;
+        }
+        let after: OrderStatus = decision === 'pay-late' ? order.status : transitionFor(decision, order.status).to;
+        if (decision === 'pay-late') {
+          if (unheld === null) {
+            // Holds that have already expired must not stand between a paying customer and the units.
+            await this.holds.expireOverdueLocked(manager, productId, this.clock.now());
+            unheld = await this.stock.unheldUnits(manager, productId);
+          }
+          const free = unheld >= order.qty;
+          after = transitionFor(latePaymentMove(free), order.status).to;
+          if (free) unheld -= order.qty;
+        }
+        orders.set(order.id, { ...order, status: after });
+        planned.push({ ...this.plan(request, 'processed', after, key), order, decision });
+      }
+      try {
+        await this.logs.insertMany(
+          manager,
+          planned.map((p) => p.log),
+        );
+      } catch (error) {
+        // A key consumed meanwhile by a delivery for another product's order. Alone, this
+        // delivery is a duplicate: only the failed statement was undone, the transaction goes on.
+        // In a batch, the batch fails and the batcher decides each delivery alone.
+        if (!isDuplicateKey(error) || planned.length > 1) throw error;
+        const [only] = planned;
+        const status = only.order?.status ?? only.applied.orderStatus!;
+        const duplicate = this.plan(only.request, 'duplicate', status, null);
+        await this.logs.insert(manager, duplicate.log);
+        this.report(manager, only.request.delivery, duplicate.applied);
+        return [duplicate.applied];
+      }
+      const moving = (decision: PaymentDecision) => planned.filter((p) => p.decision === decision).map((p) => p.order!);
+      await this.lifecycle.payMany(manager, productId, moving('pay'));
+      await this.lifecycle.failMany(manager, productId, moving('fail'));
+      for (const p of planned.filter((q) => q.decision === 'pay-late')) {
+        const late = await this.lifecycle.payLate(manager, p.order!);
+        if (late.status !== p.applied.orderStatus)
+          throw new Error(`late payment of ${p.order!.id} moved units it had not counted`);
+      }
+      for (const p of planned) this.report(manager, p.request.delivery, p.applied);
+      return planned.map((p) => p.applied);
+    });
+  }
+
+  private plan(request: DeliveryRequest, result: WebhookResult, orderStatus: OrderStatus, consumedKey: string | null): Planned {
+    return {
+      request,
+      applied: { result, orderStatus },
+      log: { ...request.entry, consumedKey, result, orderStatus },
+    };
+  }
+
+  /** The delivery's event, after the commit. A refund owed is reported by the order's lifecycle. */
+  private report(manager: EntityManager, delivery: PaymentWebhookDto, applied: Applied): void {
+    if (applied.orderStatus === 'refund_due' && applied.result === 'processed') return;
+    const event: DomainEventName = applied.result === 'processed' ? `payment_${delivery.status}` : EVENTS[applied.result];
+    this.stock.emitAfterCommit(manager, event, {
+      order_id: delivery.order_id,
+      idempotency_key: delivery.idempotency_key,
+      status: delivery.status,
+      order_status: applied.orderStatus,
+    });
   }
 }

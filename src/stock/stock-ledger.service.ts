@@ -77,11 +77,22 @@ export class StockLedger {
     await this.hold(manager, productId, -units);
   }
 
-  /** An order takes its hold's units out of `stock`; they stop counting as held. */
-  async takeIntoOrder(manager: EntityManager, productId: number, order: OrderUnits): Promise<void> {
+  /**
+   * New orders take their holds' units out of `stock`; they stop counting as held. A batch of a
+   * product's orders moves the units in one statement and writes its movements in another.
+   */
+  async takeIntoOrders(manager: EntityManager, productId: number, orders: OrderUnits[]): Promise<void> {
     this.effectsOf(manager);
-    await this.repository.takeHeld(manager, productId, order.qty);
-    await this.record(manager, [this.movement(productId, -order.qty, 'order_created', order.id)]);
+    if (orders.length === 0) return;
+    await this.repository.takeHeld(
+      manager,
+      productId,
+      orders.reduce((sum, o) => sum + o.qty, 0),
+    );
+    await this.record(
+      manager,
+      orders.map((o) => this.movement(productId, -o.qty, 'order_created', o.id)),
+    );
   }
 
   /** Orders that no longer need their units (failed, expired, cancelled) put them back. */
