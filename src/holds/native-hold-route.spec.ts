@@ -71,7 +71,9 @@ describe('nativeHoldRouteMismatches', () => {
       @Idempotent('holds')
       @UseInterceptors(ExtraInterceptor)
       @UsePipes(new ValidationPipe())
-      reserve(@Body() _body: unknown, @Param('id', ParseIntPipe) _id: number) {}
+      reserve(@Body() body: unknown, @Param('id', ParseIntPipe) id: number) {
+        return [body, id];
+      }
     }
     expect(nativeHoldRouteMismatches(Extras, 'reserve')).toEqual([
       'interceptors: declared [ExtraInterceptor, IdempotencyInterceptor], mirrored [IdempotencyInterceptor]',

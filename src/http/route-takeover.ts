@@ -21,7 +21,7 @@ export function takeOverRoute(
     route.handler = replace(route.handler);
     taken = true;
   });
-  fastify.addHook('onReady', async () => {
-    if (!taken) throw new Error(`${method} ${url} was never registered: its native handler would serve nothing`);
+  fastify.addHook('onReady', (done) => {
+    done(taken ? undefined : new Error(`${method} ${url} was never registered: its native handler would serve nothing`));
   });
 }
