@@ -6,7 +6,7 @@ export default {
   jest: { projectType: 'custom', configFile: 'jest.unit.config.js', enableFindRelatedTests: true },
   coverageAnalysis: 'perTest',
   mutate: [
-    'src/holds/hold-batcher.ts',
+    'src/database/product-batcher.ts',
     'src/payments/webhook-signature.ts',
     'src/idempotency/idempotency-key.ts',
     'src/config/app-config.ts',

@@ -22,7 +22,7 @@ import { saleWindowState } from '../products/product.response';
 import { ProductsService } from '../products/products.service';
 import { StockLedger } from '../stock/stock-ledger.service';
 import { decideGrants } from './grant-decision';
-import { HoldBatcher } from './hold-batcher';
+import { ProductBatcher } from '../database/product-batcher';
 import { Hold, HoldStatus } from './hold';
 import { HoldResponse, toHoldResponse } from './hold.response';
 import { HoldsRepository, NewHold } from './holds.repository';
@@ -52,7 +52,7 @@ export interface HoldRequest {
 @Injectable()
 export class HoldsService implements BeforeApplicationShutdown {
   /** Group commit of hold requests per product; null when HOLD_BATCHING=off. */
-  readonly batcher: HoldBatcher<HoldRequest, GrantOutcome> | null;
+  readonly batcher: ProductBatcher<HoldRequest, GrantOutcome> | null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -63,7 +63,7 @@ export class HoldsService implements BeforeApplicationShutdown {
     private readonly metrics: Metrics,
   ) {
     this.batcher = config.holdBatching
-      ? new HoldBatcher((productId, requests) => this.grant(productId, requests), {
+      ? new ProductBatcher((productId, requests) => this.grant(productId, requests), {
           maxBatch: config.holdBatchMax,
           maxQueue: config.holdQueueMax,
         })

@@ -17,7 +17,7 @@ import { multiplyMoney } from '../core/money';
 import { TransactionRunner } from '../database/transaction-runner';
 import { AnswerRecorder, UseCaseAnswer } from '../idempotency/idempotency-claim';
 import { Hold } from '../holds/hold';
-import { HoldBatcher } from '../holds/hold-batcher';
+import { ProductBatcher } from '../database/product-batcher';
 import { HoldsService } from '../holds/holds.service';
 import { ProductsService } from '../products/products.service';
 import { StockLedger } from '../stock/stock-ledger.service';
@@ -48,7 +48,7 @@ export class OrdersService {
    * Group commit of conversions per product, as for holds (HOLD_BATCHING, HOLD_BATCH_MAX,
    * HOLD_QUEUE_MAX); null when HOLD_BATCHING=off: one transaction per conversion.
    */
-  private readonly batcher: HoldBatcher<ConversionRequest, Conversion> | null;
+  private readonly batcher: ProductBatcher<ConversionRequest, Conversion> | null;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -61,7 +61,7 @@ export class OrdersService {
     private readonly clock: Clock,
   ) {
     this.batcher = config.holdBatching
-      ? new HoldBatcher((productId, requests) => this.convertBatch(productId, requests), {
+      ? new ProductBatcher((productId, requests) => this.convertBatch(productId, requests), {
           maxBatch: config.holdBatchMax,
           maxQueue: config.holdQueueMax,
           kind: 'order',

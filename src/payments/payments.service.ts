@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { DomainEventName } from '../core/domain-events';
 import { OrderNotFoundError } from '../core/errors';
 import { isDuplicateKey } from '../database/db-errors';
-import { HoldBatcher } from '../holds/hold-batcher';
+import { ProductBatcher } from '../database/product-batcher';
 import { HoldsService } from '../holds/holds.service';
 import { Order, OrderStatus } from '../orders/order';
 import { OrderLifecycle } from '../orders/order-lifecycle';
@@ -57,7 +57,7 @@ export class PaymentsService {
    * Group commit of deliveries per product, as for holds and orders (HOLD_BATCHING,
    * HOLD_BATCH_MAX, HOLD_QUEUE_MAX); null when HOLD_BATCHING=off: one transaction each.
    */
-  private readonly batcher: HoldBatcher<DeliveryRequest, Applied> | null;
+  private readonly batcher: ProductBatcher<DeliveryRequest, Applied> | null;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -70,7 +70,7 @@ export class PaymentsService {
     private readonly clock: Clock,
   ) {
     this.batcher = config.holdBatching
-      ? new HoldBatcher((productId, requests) => this.applyBatch(productId, requests), {
+      ? new ProductBatcher((productId, requests) => this.applyBatch(productId, requests), {
           maxBatch: config.holdBatchMax,
           maxQueue: config.holdQueueMax,
           kind: 'payment',

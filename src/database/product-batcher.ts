@@ -1,18 +1,21 @@
 import { HoldQueueFullError, HoldQueueTimeoutError, QueueKind } from '../core/errors';
-import { isConnectionError } from '../database/db-errors';
+import { isConnectionError } from './db-errors';
 
-/** Decides a batch of requests for one product in one transaction (HoldsService.grant). */
-export type GrantBatch<R, O> = (productId: number, requests: R[]) => Promise<O[]>;
+/**
+ * Decides a batch of requests for one product in one transaction: HoldsService.grant (holds),
+ * OrdersService.convertBatch (orders), PaymentsService.applyBatch (webhook deliveries).
+ */
+export type DecideBatch<R, O> = (productId: number, requests: R[]) => Promise<O[]>;
 
-export interface HoldBatcherLimits {
-  /** Most requests one grant transaction decides. */
+export interface ProductBatcherLimits {
+  /** Most requests one transaction decides. */
   maxBatch: number;
   /** Most requests waiting per product (not counting the batch in flight). */
   maxQueue: number;
   /**
    * Longest a request waits in the queue before it is refused with 503 (it has not been sent to
    * the database, so nothing of it happened). With the bounded wait for a pool connection, this
-   * keeps every hold answered within 5 s even while the batch ahead of it is stuck on a database
+   * keeps every request answered within 5 s even while the batch ahead of it is stuck on a database
    * that stopped answering.
    */
   maxWaitMs?: number;
@@ -42,23 +45,23 @@ interface Lane<R, O> {
 }
 
 /**
- * Group commit for holds. Every hold of a product locks that product's row for a whole
- * transaction, so one row takes only so many transactions a second. Instead of one transaction
- * per request, the requests for a product that arrive while its transaction is in flight wait
- * and are decided together by the next one, in arrival order. The batch size follows the load
+ * Group commit per product, for holds, orders and webhook deliveries alike. Each of them locks its
+ * product's row for a whole transaction, so one row takes only so many transactions a second.
+ * Instead of one transaction per request, the requests for a product that arrive while its
+ * transaction is in flight wait and are decided together by the next one, in arrival order. The batch size follows the load
  * by itself: one request alone is decided at once, a crowd in batches of up to `maxBatch`.
  *
  * Only one batch per product is in flight in this process; between processes (several
  * instances on one database) the product row lock still decides, so nothing here is needed for
  * correctness, only for throughput.
  */
-export class HoldBatcher<R, O> {
+export class ProductBatcher<R, O> {
   private readonly lanes = new Map<number, Lane<R, O>>();
   private readonly drainWaiters: Array<() => void> = [];
 
   constructor(
-    private readonly grant: GrantBatch<R, O>,
-    private readonly limits: HoldBatcherLimits,
+    private readonly decideBatch: DecideBatch<R, O>,
+    private readonly limits: ProductBatcherLimits,
   ) {}
 
   /** Queues a request for its product's next batch; settles once that batch has committed. */
@@ -129,7 +132,7 @@ export class HoldBatcher<R, O> {
   private async decide(productId: number, batch: Waiting<R, O>[]): Promise<void> {
     let outcomes: O[];
     try {
-      outcomes = await this.grant(
+      outcomes = await this.decideBatch(
         productId,
         batch.map((w) => w.request),
       );

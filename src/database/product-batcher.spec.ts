@@ -1,5 +1,5 @@
 import { HoldQueueFullError, HoldQueueTimeoutError } from '../core/errors';
-import { HoldBatcher } from './hold-batcher';
+import { ProductBatcher } from './product-batcher';
 
 /** A grant whose transactions the test finishes by hand, recording each batch it was given. */
 function manualGrant() {
@@ -17,10 +17,10 @@ function manualGrant() {
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-describe('HoldBatcher (the batching rules, with a hand-driven grant)', () => {
+describe('ProductBatcher (the batching rules, with a hand-driven grant)', () => {
   it('decides a lone request at once, and the requests arriving meanwhile as the next batches, in order, maxBatch at a time', async () => {
     const { grant, batches } = manualGrant();
-    const batcher = new HoldBatcher(grant, { maxBatch: 2, maxQueue: 100 });
+    const batcher = new ProductBatcher(grant, { maxBatch: 2, maxQueue: 100 });
     const answers = ['a', 'b', 'c', 'd'].map((r) => batcher.submit(7, r));
     expect(batches.map((b) => b.requests)).toEqual([['a']]);
     expect(batcher.queued(7)).toBe(3);
@@ -37,7 +37,7 @@ describe('HoldBatcher (the batching rules, with a hand-driven grant)', () => {
 
   it('runs one batch per product at a time, products independently', async () => {
     const { grant, batches } = manualGrant();
-    const batcher = new HoldBatcher(grant, { maxBatch: 10, maxQueue: 100 });
+    const batcher = new ProductBatcher(grant, { maxBatch: 10, maxQueue: 100 });
     const answers = [batcher.submit(1, 'x'), batcher.submit(2, 'y'), batcher.submit(1, 'z')];
     expect(batches.map((b) => [b.productId, b.requests])).toEqual([
       [1, ['x']],
@@ -51,7 +51,7 @@ describe('HoldBatcher (the batching rules, with a hand-driven grant)', () => {
 
   it('refuses a request with a 503 + Retry-After error when its product queue is full', async () => {
     const { grant, batches } = manualGrant();
-    const batcher = new HoldBatcher(grant, { maxBatch: 10, maxQueue: 2 });
+    const batcher = new ProductBatcher(grant, { maxBatch: 10, maxQueue: 2 });
     const accepted = ['a', 'b', 'c'].map((r) => batcher.submit(1, r));
     const refused = batcher.submit(1, 'd');
     await expect(refused).rejects.toBeInstanceOf(HoldQueueFullError);
@@ -68,7 +68,7 @@ describe('HoldBatcher (the batching rules, with a hand-driven grant)', () => {
       if (requests.includes('bad')) throw new Error('bad request hook');
       return requests.map((r) => `${r}:ok`);
     });
-    const batcher = new HoldBatcher(grant, { maxBatch: 10, maxQueue: 100 });
+    const batcher = new ProductBatcher(grant, { maxBatch: 10, maxQueue: 100 });
     const first = batcher.submit(1, 'first');
     const rest = Promise.allSettled(['a', 'bad', 'c'].map((r) => batcher.submit(1, r)));
     await first;
@@ -83,7 +83,7 @@ describe('HoldBatcher (the batching rules, with a hand-driven grant)', () => {
   it('fails a whole batch without retrying it when the connection was lost (it may have committed)', async () => {
     const lost = Object.assign(new Error('Connection lost'), { code: 'PROTOCOL_CONNECTION_LOST' });
     const { grant, batches } = manualGrant();
-    const batcher = new HoldBatcher(grant, { maxBatch: 10, maxQueue: 100 });
+    const batcher = new ProductBatcher(grant, { maxBatch: 10, maxQueue: 100 });
     const first = batcher.submit(1, 'first');
     const lostOnes = Promise.allSettled(['a', 'b'].map((r) => batcher.submit(1, r)));
     batches[0].finish();
@@ -100,7 +100,7 @@ describe('HoldBatcher (the batching rules, with a hand-driven grant)', () => {
 
   it('drains: resolves once every queued request has its answer', async () => {
     const { grant, batches } = manualGrant();
-    const batcher = new HoldBatcher(grant, { maxBatch: 10, maxQueue: 100 });
+    const batcher = new ProductBatcher(grant, { maxBatch: 10, maxQueue: 100 });
     await batcher.drain();
     const answers = ['a', 'b'].map((r) => batcher.submit(1, r));
     let drained = false;
@@ -119,7 +119,7 @@ describe('HoldBatcher (the batching rules, with a hand-driven grant)', () => {
 
     it('refuses a request still queued at maxWaitMs with a 503 that says retry, and keeps the others in order', async () => {
       const { grant, batches } = manualGrant();
-      const batcher = new HoldBatcher(grant, { maxBatch: 10, maxQueue: 100, maxWaitMs: 500 });
+      const batcher = new ProductBatcher(grant, { maxBatch: 10, maxQueue: 100, maxWaitMs: 500 });
       const first = batcher.submit(3, 'a');
       const late = batcher.submit(3, 'b');
       late.catch(() => undefined);
@@ -139,7 +139,7 @@ describe('HoldBatcher (the batching rules, with a hand-driven grant)', () => {
 
     it('never refuses a request once its batch has started, however long the batch takes', async () => {
       const { grant, batches } = manualGrant();
-      const batcher = new HoldBatcher(grant, { maxBatch: 10, maxQueue: 100, maxWaitMs: 500 });
+      const batcher = new ProductBatcher(grant, { maxBatch: 10, maxQueue: 100, maxWaitMs: 500 });
       const first = batcher.submit(4, 'a');
       const second = batcher.submit(4, 'b');
       batches[0].finish();
@@ -152,7 +152,7 @@ describe('HoldBatcher (the batching rules, with a hand-driven grant)', () => {
 
     it('refuses each queued request at its own deadline: one that came later waits its full time', async () => {
       const { grant, batches } = manualGrant();
-      const batcher = new HoldBatcher(grant, { maxBatch: 10, maxQueue: 100, maxWaitMs: 500 });
+      const batcher = new ProductBatcher(grant, { maxBatch: 10, maxQueue: 100, maxWaitMs: 500 });
       const first = batcher.submit(6, 'first');
       const early = batcher.submit(6, 'early'); // due at 500
       early.catch(() => undefined);
@@ -173,7 +173,7 @@ describe('HoldBatcher (the batching rules, with a hand-driven grant)', () => {
 
     it('keeps one timer per product queue, and none once the queue is done', async () => {
       const { grant, batches } = manualGrant();
-      const batcher = new HoldBatcher(grant, { maxBatch: 1, maxQueue: 100, maxWaitMs: 500 });
+      const batcher = new ProductBatcher(grant, { maxBatch: 1, maxQueue: 100, maxWaitMs: 500 });
       const answers = ['a', 'b', 'c'].map((r) => batcher.submit(8, r));
       // 'a' is in flight (no timer), 'b' and 'c' wait behind it: one timer, for 'b'.
       expect(jest.getTimerCount()).toBe(1);
@@ -190,7 +190,7 @@ describe('HoldBatcher (the batching rules, with a hand-driven grant)', () => {
 
     it('waits two seconds by default before refusing a queued request', async () => {
       const { grant } = manualGrant();
-      const batcher = new HoldBatcher(grant, { maxBatch: 10, maxQueue: 100 });
+      const batcher = new ProductBatcher(grant, { maxBatch: 10, maxQueue: 100 });
       void batcher.submit(5, 'a');
       const queued = batcher.submit(5, 'b');
       queued.catch(() => undefined);
@@ -203,7 +203,7 @@ describe('HoldBatcher (the batching rules, with a hand-driven grant)', () => {
 
   it('counts nothing queued for a product it has never seen, and drains only once every product is done', async () => {
     const { grant, batches } = manualGrant();
-    const batcher = new HoldBatcher(grant, { maxBatch: 10, maxQueue: 100 });
+    const batcher = new ProductBatcher(grant, { maxBatch: 10, maxQueue: 100 });
     expect(batcher.queued(99)).toBe(0);
     await batcher.drain();
     const answers = [batcher.submit(1, 'x'), batcher.submit(2, 'y')];
