@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import request from 'supertest';
 import { queryRows, toSqlDateTime } from '../src/database/sql';
 import { newProduct } from './support/factories';
@@ -22,6 +23,26 @@ async function streamsOpen(url: string): Promise<number> {
   const text = (await request(url).get('/metrics').expect(200)).text;
   const line = text.split('\n').find((l) => l.startsWith('flash_sale_stream_clients '));
   return Number(line?.split(' ').pop());
+}
+
+/**
+ * Sends raw request bytes and returns everything the server sends until it closes the
+ * connection (or 5 s pass, which leaves a stream that never ends visible in the answer).
+ */
+function rawExchange(url: string, requestBytes: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    let received = '';
+    const socket = connect(Number(port), hostname, () => socket.write(requestBytes));
+    const timer = setTimeout(() => socket.destroy(), 5_000);
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (received += chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(received);
+    });
+  });
 }
 
 describe('GET /api/products/:id/stream (live stock)', () => {
@@ -139,6 +160,23 @@ describe('GET /api/products/:id/stream (live stock)', () => {
     expect(bad.status).toBe(400);
     expect(bad.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(await streamsOpen(t.url)).toBe(0);
+  });
+
+  it('answers HEAD with the stream head and no body, and opens no stream', async () => {
+    const product = await newProduct(t.dataSource, { stock: 3 });
+    // Raw bytes: an HTTP client would hide a body sent after a HEAD answer.
+    const answer = await rawExchange(t.url, `HEAD /api/products/${product.id}/stream HTTP/1.1\r\nHost: test\r\n\r\n`);
+    const [head, ...rest] = answer.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(head).toMatch(/\r\ncontent-type: text\/event-stream/);
+    expect(rest.join('\r\n\r\n')).toBe('');
+    expect(await streamsOpen(t.url)).toBe(0);
+    const unknown = await rawExchange(
+      t.url,
+      'HEAD /api/products/999999/stream HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n',
+    );
+    expect(unknown).toMatch(/^HTTP\/1\.1 404 /);
+    expect(unknown.split('\r\n\r\n')[1]).toBe('');
   });
 
   it('forgets a stream when its client goes away', async () => {

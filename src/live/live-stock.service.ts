@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { ProductsService } from '../products/products.service';
 import { parseLastEventId } from './event-ids';
 import { LiveStockFeed } from './live-stock.feed';
-import { ProductStream } from './product-stream';
+import { HEAD_ONLY, ProductStream } from './product-stream';
 import { takeSocket } from './take-socket';
 
 /** What a refused stream is told to wait: streams come and go fast during a drop. */
@@ -43,6 +43,12 @@ export class LiveStockService {
     reply.hijack();
     const socket = takeSocket(reply.raw);
     if (!socket) return; // the client left during the read
+    if (reply.request.method === 'HEAD') {
+      // Fastify serves HEAD through this GET route: the same head a stream would get, no body,
+      // and no subscription (HTTP: a HEAD answer has no body, and this one would never end).
+      socket.end(HEAD_ONLY);
+      return;
+    }
     const stream = new ProductStream(productId, socket, parseLastEventId(lastEventIdHeader), this.feed);
     stream.open();
     this.feed.subscribe(stream, product);

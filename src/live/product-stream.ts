@@ -15,16 +15,17 @@ const RECONNECT_MS = 2_000;
  * the connection does (`connection: close`, no chunked framing): each event is then one write of
  * the bytes every subscriber shares, with no chunk header of its own.
  */
-const HEAD = Buffer.from(
+const RESPONSE_HEAD =
   'HTTP/1.1 200 OK\r\n' +
-    'content-type: text/event-stream; charset=utf-8\r\n' +
-    'cache-control: no-cache, no-transform\r\n' +
-    // nginx and its kin would otherwise buffer the events.
-    'x-accel-buffering: no\r\n' +
-    'connection: close\r\n' +
-    '\r\n' +
-    `retry: ${RECONNECT_MS}\n\n`,
-);
+  'content-type: text/event-stream; charset=utf-8\r\n' +
+  'cache-control: no-cache, no-transform\r\n' +
+  // nginx and its kin would otherwise buffer the events.
+  'x-accel-buffering: no\r\n' +
+  'connection: close\r\n' +
+  '\r\n';
+const HEAD = Buffer.from(RESPONSE_HEAD + `retry: ${RECONNECT_MS}\n\n`);
+/** The answer to a `HEAD` of the stream: the head a stream starts with, and no body. */
+export const HEAD_ONLY = Buffer.from(RESPONSE_HEAD);
 const KEEP_ALIVE = Buffer.from(': keep-alive\n\n');
 
 /** Where a stream reports its end: the feed, shared by all of them (no closure per stream). */
