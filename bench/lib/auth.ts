@@ -13,3 +13,14 @@ export async function customerAuthorization(): Promise<{ authorization: string }
   );
   return { authorization: `Bearer ${token}` };
 }
+
+let crowdHeaders: Promise<Record<string, string>> | undefined;
+
+/**
+ * The headers of the crowd's JSON requests: content type and the bearer token, signed once on the
+ * first call (before any load) and shared by every scenario of the run.
+ */
+export function crowdJsonHeaders(): Promise<Record<string, string>> {
+  crowdHeaders ??= customerAuthorization().then((auth) => ({ 'content-type': 'application/json', ...auth }));
+  return crowdHeaders;
+}

@@ -83,6 +83,24 @@ export function check(name: string, ok: boolean, detail: string): Check {
   return { name, ok, detail };
 }
 
+/** A scenario's result: its measured load, `counted` per second as its throughput, its checks and withApp's. */
+export function resultOf(
+  scenario: Pick<Scenario, 'name' | 'title'>,
+  unit: string,
+  counted: number,
+  { value, peakRssMb, shutdown }: { value: { m: Measured; checks: Check[] }; peakRssMb: number | null; shutdown: Check },
+): ScenarioResult {
+  return {
+    name: scenario.name,
+    title: scenario.title,
+    unit,
+    throughput: counted / value.m.durationS,
+    ...value.m,
+    peakRssMb,
+    checks: [...value.checks, shutdown],
+  };
+}
+
 export interface AppUnderTest {
   url: string;
   pid: number;

@@ -4,17 +4,23 @@
 // database is checked afterwards, once every abandoned order has had time to expire.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { customerAuthorization } from '../lib/auth';
-import { count, insertProduct, invariantViolations } from '../lib/database';
+import { crowdJsonHeaders } from '../lib/auth';
+import {
+  insertCrowdProducts,
+  invariantsCheck,
+  OTHER_PRODUCTS,
+  pickCrowdProduct,
+  sameStock,
+  storedCheck,
+  withinInFlight,
+} from '../lib/checks';
+import { count } from '../lib/database';
 import { fire, LoadOptions } from '../lib/load';
 import { BenchOptions, check, measured, Scenario, withApp } from '../lib/scenario';
 import { warmUpHolds } from './holds';
 
 const CONNECTIONS = 128;
 const STOCK = 1_000_000_000;
-/** Share of buyers on the first (hot) product; the rest spread over the others. */
-const HOT_SHARE = 0.6;
-const OTHER_PRODUCTS = 3;
 const RELEASE_SHARE = 0.1;
 const PAYMENT_SUCCESS_SHARE = 0.8;
 const REDELIVERY_SHARE = 0.1;
@@ -46,15 +52,10 @@ interface Tally {
   unexpected: string[];
 }
 
-const JSON_HEADERS: Record<string, string> = { 'content-type': 'application/json' };
-/** The customer's token on every request (the webhook ignores it: it has its own scheme). */
-const authorized = customerAuthorization().then((auth) => Object.assign(JSON_HEADERS, auth));
-
 export const funnel: Scenario = {
   name: 'funnel',
   title: `hold → order (${RELEASE_SHARE * 100}% release) → webhook (${PAYMENT_SUCCESS_SHARE * 100}% paid, ${REDELIVERY_SHARE * 100}% delivered twice, ${ABANDON_SHARE * 100}% abandoned: expire after ${PAYMENT_TIMEOUT_SECONDS} s), ${OTHER_PRODUCTS + 1} products, ${CONNECTIONS} connections`,
   async run(options) {
-    await authorized;
     const { value, peakRssMb, shutdown } = await withAppFunnel(options);
     return { ...value, peakRssMb, checks: [...value.checks, shutdown] };
   },
@@ -67,8 +68,9 @@ function withAppFunnel(options: BenchOptions) {
   };
   return withApp('funnel', env, options, async (app) => {
     const warm = await warmUpHolds(app, options, 'funnel');
-    const products: number[] = [];
-    for (let i = 0; i <= OTHER_PRODUCTS; i++) products.push(await insertProduct(app.db, `Funnel ${i}`, STOCK, '19.99'));
+    const products = await insertCrowdProducts(app.db, 'Funnel', STOCK);
+    // The customer's token on every request (the webhook ignores it: it has its own scheme).
+    const headers = await crowdJsonHeaders();
     const tally: Tally = {
       answered: { hold: 0, order: 0, release: 0, webhook: 0, redelivery: 0 },
       latencies: { hold: [], order: [], release: [], webhook: [], redelivery: [] },
@@ -83,8 +85,8 @@ function withAppFunnel(options: BenchOptions) {
         url: app.url,
         connections: CONNECTIONS,
         duration: options.duration,
-        headers: JSON_HEADERS,
-        requests: buyerJourney(products, tally),
+        headers,
+        requests: buyerJourney(products, tally, headers.authorization),
       }),
     );
     const m = measured(result, cpuSeconds);
@@ -107,42 +109,26 @@ function withAppFunnel(options: BenchOptions) {
         WHERE o.product_id IN (?) AND ((o.status IN ('pending', 'expired') AND w.id IS NOT NULL)
            OR (o.status IN ('paid', 'failed') AND (w.id IS NULL OR w.order_status <> o.status)))`,
     );
-    const initial = new Map([[warm, STOCK], ...products.map((id): [number, number] => [id, STOCK])]);
-    const violations = await invariantViolations(app.db, initial);
-    // Up to one request per connection may still have been in flight when the load stopped:
-    // the server may have committed it without the load generator seeing the answer.
-    const within = (storedN: number, answered: number) => storedN >= answered && storedN <= answered + CONNECTIONS;
+    const invariants = await invariantsCheck(app.db, sameStock([warm, ...products], STOCK));
     const checks = [
       check(
         'every answer as the contract says',
         tally.unexpected.length === 0 && m.errors === 0,
         tally.unexpected.slice(0, 3).join('; ') || JSON.stringify({ ...m.statuses, errors: m.errors }),
       ),
-      check(
-        'orders stored = 201s answered (+ in flight)',
-        within(orders, tally.answered.order),
-        `${orders} stored, ${tally.answered.order} answered`,
-      ),
-      check('paid orders = "paid" answers (+ in flight)', within(paid, tally.paid), `${paid} stored, ${tally.paid} answered`),
-      check(
-        'failed orders = "failed" answers (+ in flight)',
-        within(failed, tally.failed),
-        `${failed} stored, ${tally.failed} answered`,
-      ),
+      storedCheck('orders stored = 201s answered (+ in flight)', orders, tally.answered.order, CONNECTIONS),
+      storedCheck('paid orders = "paid" answers (+ in flight)', paid, tally.paid, CONNECTIONS),
+      storedCheck('failed orders = "failed" answers (+ in flight)', failed, tally.failed, CONNECTIONS),
       check(
         // An order whose 201 never reached the load generator gets no webhook either: it expires.
         'expired orders = abandoned + failed after expiry + orders unanswered (+ in flight)',
-        within(expired, tally.abandoned + tally.failedAfterExpiry + (orders - tally.answered.order)),
+        withinInFlight(expired, tally.abandoned + tally.failedAfterExpiry + (orders - tally.answered.order), CONNECTIONS),
         `${expired} stored, ${tally.abandoned} abandoned, ${tally.failedAfterExpiry} failed after expiry, ${orders - tally.answered.order} orders unanswered`,
       ),
       check('no pending order outlives its deadline (invariant 6)', pending === 0, `${pending} pending`),
-      check(
-        'released holds = releases answered (+ in flight)',
-        within(released, tally.answered.release),
-        `${released} stored, ${tally.answered.release} answered`,
-      ),
+      storedCheck('released holds = releases answered (+ in flight)', released, tally.answered.release, CONNECTIONS),
       check('every final order has exactly its one processed delivery', finalizedWrongly === 0, `${finalizedWrongly} wrong`),
-      check('invariants', violations.length === 0, violations.join('; ') || 'hold'),
+      invariants,
     ];
     const steps = Object.fromEntries(
       (Object.keys(tally.answered) as Step[]).map((step) => [
@@ -167,7 +153,7 @@ function withAppFunnel(options: BenchOptions) {
 }
 
 /** The requests one connection repeats: each buyer's journey, decided as it goes. */
-function buyerJourney(products: number[], tally: Tally): LoadOptions['requests'] {
+function buyerJourney(products: number[], tally: Tally, authorization: string): LoadOptions['requests'] {
   const start = (buyer: Buyer, step: Step) => {
     buyer.step = step;
     buyer.sentAt = performance.now();
@@ -179,7 +165,6 @@ function buyerJourney(products: number[], tally: Tally): LoadOptions['requests']
     else tally.unexpected.push(`${step}: ${status} ${body.slice(0, 200)}`);
     return ok;
   };
-  const pick = () => (Math.random() < HOT_SHARE ? products[0] : products[1 + Math.floor(Math.random() * (products.length - 1))]);
 
   return [
     {
@@ -187,7 +172,10 @@ function buyerJourney(products: number[], tally: Tally): LoadOptions['requests']
       path: '/api/holds',
       setupRequest: (request, buyer: Buyer) => {
         start(buyer, 'hold');
-        return { ...request, body: JSON.stringify({ product_id: pick(), qty: 1 + Math.floor(Math.random() * 3) }) };
+        return {
+          ...request,
+          body: JSON.stringify({ product_id: pickCrowdProduct(products), qty: 1 + Math.floor(Math.random() * 3) }),
+        };
       },
       onResponse: (status, body, buyer: Buyer) => {
         if (answered(buyer, status, body, status === 201)) buyer.holdId = JSON.parse(body).id;
@@ -198,7 +186,6 @@ function buyerJourney(products: number[], tally: Tally): LoadOptions['requests']
         if (!buyer.holdId) return null as never;
         if (Math.random() < RELEASE_SHARE) {
           start(buyer, 'release');
-          const { authorization } = JSON_HEADERS;
           return {
             ...request,
             method: 'DELETE',

@@ -12,16 +12,15 @@ import { bearerToken } from '../auth/bearer-token';
 import { CustomerAuthGuard } from '../auth/customer-auth.guard';
 import { idempotencyOwner, setPrincipal } from '../auth/principal';
 import { TokenVerifier } from '../auth/token-verifier';
-import { IdempotencyKeyInUseError, IdempotencyKeyReusedError } from '../core/errors';
 import { fastBodyCheck } from '../http/fast-body-check';
 import { takeOverRoute } from '../http/route-takeover';
 import { ProblemDetailsFilter } from '../http/problem-details.filter';
-import { PROBLEM_CONTENT_TYPE } from '../http/problem-document';
 import { strictValidationPipe } from '../http/validation';
 import { IdempotencyClaim } from '../idempotency/idempotency-claim';
-import { parseIdempotencyKey, requestFingerprint } from '../idempotency/idempotency-key';
+import { parseIdempotencyKey } from '../idempotency/idempotency-key';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { IdempotencyService } from '../idempotency/idempotency.service';
+import { honourIdempotencyKey } from '../idempotency/idempotent-request';
 import { CreateHoldDto } from './dto/create-hold.dto';
 import { HoldsController } from './holds.controller';
 
@@ -41,8 +40,9 @@ const URL = '/api/holds';
  * So, when Nest registers the route, Fastify's `onRoute` hook swaps its handler for this one,
  * which does the same steps in the same order, each only when it applies:
  * 1. the customer from the bearer token (CustomerAuthGuard's rule; 401 otherwise);
- * 2. with an `Idempotency-Key` only: the claim, replay or refusal (IdempotencyInterceptor's rule,
- *    after the auth since keys are owner-scoped; the claim is released when the request fails);
+ * 2. with an `Idempotency-Key` only: the claim, replay or refusal (honourIdempotencyKey, the rule
+ *    IdempotencyInterceptor runs, after the auth since keys are owner-scoped; the claim is released
+ *    when the request fails), steps 3 and 4 then running with the claim;
  * 3. the body: the compiled check, else the same strict ValidationPipe as every route;
  * 4. HoldsController.reserve, answered 201;
  * and any error goes to the one ProblemDetailsFilter, so a refusal is byte for byte the problem
@@ -145,7 +145,7 @@ export class NativeHoldRoute {
     return subject;
   }
 
-  /** IdempotencyInterceptor's rule, for a request that sent a key. */
+  /** The Idempotency-Key rule, as IdempotencyInterceptor runs it, for a request that sent a key. */
   private async withKey(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -153,31 +153,12 @@ export class NativeHoldRoute {
     customerId: string | null,
   ): Promise<FastifyReply> {
     const owner = idempotencyOwner(customerId === null ? { kind: 'anonymous' } : { kind: 'customer', customerId });
-    const decision = await this.idempotency.claim(
-      { scope: 'holds', owner, key },
-      requestFingerprint(request.body, (request.params ?? {}) as Record<string, string>),
-    );
-    switch (decision.kind) {
-      case 'reused-with-other-body':
-        throw new IdempotencyKeyReusedError();
-      case 'in-progress':
-        throw new IdempotencyKeyInUseError();
-      case 'replay': {
-        const { status, body } = decision.answer;
-        reply.status(status).header('idempotent-replayed', 'true');
-        if (status >= 400) reply.header('content-type', PROBLEM_CONTENT_TYPE);
-        return reply.send(body);
-      }
-      case 'claimed':
-        try {
-          return reply.code(201).send(await this.reserve(request, customerId, decision.claim));
-        } catch (error) {
-          // An answer recorded in the use case's transaction is kept (the release matches only
-          // a claim still in progress); anything else frees the key for a retry.
-          await this.idempotency.release(decision.claim);
-          throw error;
-        }
-    }
+    const answer = await honourIdempotencyKey(this.idempotency, { scope: 'holds', owner, key }, request, reply, async (claim) => {
+      const hold = await this.reserve(request, customerId, claim);
+      reply.code(201);
+      return hold;
+    });
+    return reply.send(answer);
   }
 
   private async reserve(request: FastifyRequest, customerId: string | null, claim: IdempotencyClaim | null) {

@@ -10,14 +10,13 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { catchError, from, mergeMap, Observable, of } from 'rxjs';
-import { IdempotencyKeyInUseError, IdempotencyKeyReusedError } from '../core/errors';
-import { PROBLEM_CONTENT_TYPE } from '../http/problem-document';
+import { from, lastValueFrom, Observable } from 'rxjs';
 import { idempotencyOwner, principalOf } from '../auth/principal';
 import { IdempotencyClaim } from './idempotency-claim';
-import { parseIdempotencyKey, requestFingerprint } from './idempotency-key';
+import { parseIdempotencyKey } from './idempotency-key';
 import { IdempotencyScope } from './idempotency-keys.repository';
 import { IdempotencyService } from './idempotency.service';
+import { honourIdempotencyKey } from './idempotent-request';
 
 const SCOPE = Symbol('idempotency-scope');
 const CLAIM = Symbol('idempotency-claim');
@@ -39,12 +38,10 @@ export const IdempotencyKeyClaim = createParamDecorator(
 );
 
 /**
- * POST /api/holds runs the same rule without Nest's pipeline (holds/native-hold-route.ts,
- * NativeHoldRoute.withKey): a change to what happens here belongs there too.
- *
- * Claims the key before the handler runs (and before any other work), then either lets the
- * handler run, which records its answer in its own transaction, or answers from the record:
- * the stored answer again, 422 for another body, 409 while the first request still runs.
+ * Runs the Idempotency-Key rule (honourIdempotencyKey, idempotent-request.ts) around the handler
+ * of an @Idempotent route: the key is claimed before the handler runs (and before its pipes
+ * validate the body), the handler gets the claim through @IdempotencyKeyClaim. POST /api/holds
+ * runs the same function without Nest's pipeline (holds/native-hold-route.ts).
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -62,35 +59,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
     const owner = idempotencyOwner(principalOf(request));
     return from(
-      this.idempotency.claim(
-        { scope, owner, key },
-        requestFingerprint(request.body, (request.params ?? {}) as Record<string, string>),
-      ),
-    ).pipe(
-      mergeMap((decision) => {
-        switch (decision.kind) {
-          case 'reused-with-other-body':
-            throw new IdempotencyKeyReusedError();
-          case 'in-progress':
-            throw new IdempotencyKeyInUseError();
-          case 'replay': {
-            const reply = http.getResponse<FastifyReply>();
-            const { status, body } = decision.answer;
-            reply.status(status).header('idempotent-replayed', 'true');
-            if (status >= 400) reply.header('content-type', PROBLEM_CONTENT_TYPE);
-            return of(body);
-          }
-          case 'claimed':
-            request[CLAIM] = decision.claim;
-            return next.handle().pipe(
-              // An answer recorded in the use case's transaction is kept (the release matches
-              // only a claim still in progress); anything else frees the key for a retry.
-              catchError(async (error) => {
-                await this.idempotency.release(decision.claim);
-                throw error;
-              }),
-            );
-        }
+      honourIdempotencyKey(this.idempotency, { scope, owner, key }, request, http.getResponse<FastifyReply>(), (claim) => {
+        request[CLAIM] = claim;
+        return lastValueFrom(next.handle());
       }),
     );
   }
