@@ -125,8 +125,10 @@ describe('Idempotency-Key on POST /api/holds and /api/orders (e2e)', () => {
     const hold = await postHold(key, { product_id: product.id, qty: 2 }).expect(201);
     const order = await postOrder(key, hold.body.id).expect(201);
     expect(order.body).toMatchObject({ hold_id: hold.body.id, amount: '15.00', status: 'pending' });
+    expect(order.headers['idempotent-replayed']).toBeUndefined();
     const replay = await postOrder(key, hold.body.id).expect(201);
     expect(replay.body).toEqual(order.body);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
     // Without the key the same hold answers 200 with the same order (the contract), not twice.
     await request(t.url).post('/api/orders').send({ hold_id: hold.body.id }).expect(200, order.body);
     const other = await postHold(null, { product_id: product.id, qty: 1 }).expect(201);
@@ -135,7 +137,9 @@ describe('Idempotency-Key on POST /api/holds and /api/orders (e2e)', () => {
     const overdue = await newHold(t.dataSource, product, { qty: 1, expiresAt: new Date(t.clock.now().getTime() - 1000) });
     const expiredKey = newKey();
     const gone = await postOrder(expiredKey, overdue.id).expect(410);
-    await postOrder(expiredKey, overdue.id).expect(410, gone.body);
+    const goneAgain = await postOrder(expiredKey, overdue.id).expect(410, gone.body);
+    expect(goneAgain.headers['idempotent-replayed']).toBe('true');
+    expect(goneAgain.headers['content-type']).toMatch(/^application\/problem\+json/);
     const unknownKey = newKey();
     const missing = await postOrder(unknownKey, '00000000-0000-7000-8000-000000000000').expect(404);
     await postOrder(unknownKey, '00000000-0000-7000-8000-000000000000').expect(404, missing.body);
