@@ -19,6 +19,8 @@ export const MIGRATIONS = [
 /** Connect and acquire time limits, so a database outage becomes an error, not a hang. */
 const CONNECT_TIMEOUT_MS = 5_000;
 const POOL_QUEUE_LIMIT = 2_000;
+/** Prepared statements a MySQL connection keeps (mysql2's LRU; see mysqlOptions). */
+const MAX_PREPARED_STATEMENTS = 64;
 
 /**
  * The data source of either engine. On SQLite, `role` picks the connection: the `writer` runs
@@ -59,6 +61,10 @@ function mysqlOptions(db: MysqlDatabaseConfig, poolSize: number): DataSourceOpti
       // Requests waiting for a connection, at most: past it they are refused (503) at once
       // instead of queueing; each wait is bounded in time too (bounded-pool-wait.ts).
       queueLimit: POOL_QUEUE_LIMIT,
+      // Nothing here prepares statements (every one goes through query(), the text protocol),
+      // but mysql2 allocates the slots of each connection's statement cache up front: 16,000 by
+      // default, 0.5 MB of heap per connection and 10 MB for a full pool, all of it empty.
+      maxPreparedStatements: MAX_PREPARED_STATEMENTS,
     },
     logging: false,
   };

@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import cluster from 'node:cluster';
 import { PinoLogger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
@@ -57,9 +57,12 @@ export class LiveStockBus implements OnApplicationShutdown {
       retryStrategy: (attempt: number) => Math.min(attempt * 100, 1_000),
       maxRetriesPerRequest: 1,
     };
+    // ioredis is loaded here, only with REDIS_URL: a server without Redis never carries its modules.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { default: IORedis } = require('ioredis') as typeof import('ioredis');
     // Subscribed by hand on every (re)connect, so the resync runs once the subscription is back.
-    this.subscriber = new Redis(url, { ...options, autoResubscribe: false });
-    this.publisher = new Redis(url, { ...options, enableOfflineQueue: false });
+    this.subscriber = new IORedis(url, { ...options, autoResubscribe: false });
+    this.publisher = new IORedis(url, { ...options, enableOfflineQueue: false });
     for (const client of [this.subscriber, this.publisher]) client.on('error', (error) => this.reportOutage(error));
 
     let subscribedBefore = false;

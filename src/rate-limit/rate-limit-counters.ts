@@ -1,7 +1,7 @@
 // Where the per-client request counters live: in this process, or in Redis (REDIS_URL) so that
 // every instance counts against one limit. A fixed window per client and group: the first request
 // of a window starts it, and a refusal says when it ends (Retry-After).
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 
 export interface WindowCount {
   /** Requests counted in the current window, this one included. */
@@ -61,7 +61,10 @@ export class RedisCounters {
   private readonly client: ScriptedRedis;
 
   constructor(redisUrl: string, namespace: string) {
-    this.client = new Redis(redisUrl, {
+    // ioredis is loaded here, only with REDIS_URL: a server without Redis never carries its modules.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { default: IORedis } = require('ioredis') as typeof import('ioredis');
+    this.client = new IORedis(redisUrl, {
       keyPrefix: `${namespace}:rate-limit:`,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
