@@ -24,8 +24,6 @@ let workerListenerInstalled = false;
 export class Metrics {
   readonly registry = new Registry();
   private readonly events = new Map<DomainEventName, Counter<string>>();
-  /** stock_contention's counter per reason, resolved once: a sell-out counts one per refusal. */
-  private readonly contention = new Map<string, Counter.Internal>();
   private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   private readonly holdBatchSize: Histogram;
   private readonly httpSeries = new Map<string, { observe(seconds: number): void }>();
@@ -147,13 +145,7 @@ export class Metrics {
     if (COUNTED_BY_COUNT.has(event)) {
       counter.inc(typeof fields.count === 'number' ? fields.count : 1);
     } else if (event === 'stock_contention') {
-      const reason = typeof fields.reason === 'string' ? fields.reason : 'unknown';
-      let series = this.contention.get(reason);
-      if (series === undefined) {
-        series = counter.labels(reason);
-        this.contention.set(reason, series);
-      }
-      series.inc();
+      counter.inc({ reason: typeof fields.reason === 'string' ? fields.reason : 'unknown' });
     } else {
       counter.inc();
     }
