@@ -43,7 +43,9 @@ export class DomainEvents {
   }
 
   emit(event: DomainEventName, fields: Record<string, unknown> = {}): void {
-    this.logger.info({ event, ...fields });
+    // Built only when the level lets the line out: nestjs-pino copies the object (with its
+    // context) before pino's level check, and in a sale there is one event per hold request.
+    if (this.logger.logger.isLevelEnabled('info')) this.logger.info({ event, ...fields });
     for (const listener of this.listeners) listener(event, fields);
   }
 }

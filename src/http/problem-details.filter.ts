@@ -44,10 +44,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   answer(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
     const { problem, headers } = this.toProblem(exception, request);
     if (reply.sent) return;
-    void reply
-      .status(problem.status)
-      .headers({ ...headers, 'content-type': PROBLEM_CONTENT_TYPE })
-      .send(problem);
+    // The error's own headers, then the content type: the order a merged object gave, without one per answer.
+    void reply.status(problem.status).headers(headers).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   }
 
   private toProblem(exception: unknown, request: FastifyRequest): { problem: ProblemDocument; headers: Record<string, string> } {
