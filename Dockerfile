@@ -24,4 +24,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:3000/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # SIGTERM reaches node directly (exec form, no shell): in-flight requests finish, then exit 0.
 # The V8 flags bound the heap's growth under a crowd (src/config/node-flags.ts says why).
-CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=50", "dist/main"]
+CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=50", "--no-parallel-scavenge", "dist/main"]

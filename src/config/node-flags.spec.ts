@@ -26,10 +26,15 @@ describe('withServerNodeFlags', () => {
   });
 
   it("keeps the operator's own value of a flag, in either spelling", () => {
-    expect(withServerNodeFlags(['--max-semi-space-size=16'])).toEqual(['--max-semi-space-size=16', '--heap-growing-percent=50']);
-    expect(withServerNodeFlags(['--max_semi_space_size=16', '--heap-growing-percent=100'])).toEqual([
+    expect(withServerNodeFlags(['--max-semi-space-size=16'])).toEqual([
+      '--max-semi-space-size=16',
+      '--heap-growing-percent=50',
+      '--no-parallel-scavenge',
+    ]);
+    expect(withServerNodeFlags(['--max_semi_space_size=16', '--heap-growing-percent=100', '--parallel_scavenge'])).toEqual([
       '--max_semi_space_size=16',
       '--heap-growing-percent=100',
+      '--parallel_scavenge',
     ]);
   });
 
