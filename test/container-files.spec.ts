@@ -114,7 +114,9 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^COPY --from=build /m);
     expect(dockerfile).toMatch(/^USER node$/m);
     // The V8 flags of src/config/node-flags.ts (its spec checks they are the same list).
-    expect(dockerfile).toMatch(/^CMD \["node", "--max-semi-space-size=8", "--heap-growing-percent=50", "dist\/main"\]$/m);
+    expect(dockerfile).toMatch(
+      /^CMD \["node", "--max-semi-space-size=8", "--heap-growing-percent=50", "--no-parallel-scavenge", "dist\/main"\]$/m,
+    );
     const node = JSON.parse(read('package.json')).engines.node as string;
     // Node 24 LTS is the target (the image, .nvmrc); Node 22 keeps working, so it is the floor.
     expect(node).toMatch(/^>=22\./);
